@@ -1,0 +1,36 @@
+//! The JSON API under `/api/v1`. Each resource module exposes `router()`.
+
+mod auth;
+mod extract;
+mod goals;
+mod health;
+mod me;
+mod metrics;
+mod openapi;
+mod tokens;
+
+pub use extract::{ApiJson, ApiPath, ApiQuery, parse_json_value};
+pub use health::router as health_router;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::startup::AppState;
+
+/// Every `/api/v1` route with its OpenAPI description, and the document itself
+/// served at `/api/v1/openapi.json`.
+pub fn router() -> axum::Router<AppState> {
+    let api = OpenApiRouter::with_openapi(openapi::base())
+        .merge(goals::router())
+        .merge(metrics::router())
+        .merge(tokens::router())
+        .merge(me::router());
+    let (router, doc) = OpenApiRouter::new().nest("/api/v1", api).split_for_parts();
+    let doc = std::sync::Arc::new(doc);
+    router.route(
+        "/api/v1/openapi.json",
+        axum::routing::get(move || {
+            let doc = doc.clone();
+            async move { axum::Json(doc.as_ref().clone()) }
+        }),
+    )
+}

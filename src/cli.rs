@@ -1,0 +1,218 @@
+//! The command line: `serve`, `migrate`, `user`, `token`, `demo`.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{Config, DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_DATABASE_URL};
+use crate::domain::account::{NewUser, Role, parse_team_name};
+use crate::startup::Application;
+use crate::store::{accounts, db, tokens};
+
+/// SMART goals for customer-experience work, evaluated on a schedule.
+#[derive(Debug, Parser)]
+#[command(name = "smarter", version, about, propagate_version = true)]
+pub struct Cli {
+    /// sqlite://FILE (the default, created when missing) or postgres://USER@HOST/DB.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true, hide_env_values = true)]
+    pub database_url: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web service (migrates the database first).
+    Serve(ServeArgs),
+    /// Apply pending migrations, revert some, or show their status.
+    Migrate(MigrateArgs),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Load a small demo organisation (a private dental clinic) and print a login.
+    Demo,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "SMARTER_BIND", default_value = DEFAULT_BIND)]
+    pub bind: SocketAddr,
+    /// The address users reach the service at, used in emailed links (default: http://BIND/).
+    #[arg(long, env = "SMARTER_BASE_URL")]
+    pub base_url: Option<url::Url>,
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "SMARTER_BODY_LIMIT", default_value_t = DEFAULT_BODY_LIMIT)]
+    pub body_limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(subcommand)]
+    pub action: Option<MigrateAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateAction {
+    /// Apply every pending migration (the default).
+    Up,
+    /// Revert the last STEPS migrations.
+    Down {
+        #[arg(long, default_value_t = 1)]
+        steps: u32,
+    },
+    /// List applied and pending migrations.
+    Status,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user and add them to a team (created if new). The password is read from stdin.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        team: String,
+        /// admin, manager or viewer.
+        #[arg(long, default_value = "manager")]
+        role: Role,
+        /// Read the password from the first line of stdin without prompting (for scripts).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user and print it (it is shown only once).
+    Create {
+        #[arg(long)]
+        email: String,
+        /// What the token is for.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+/// Runs one command to completion.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve(cli.database_url, args).await,
+        Command::Migrate(args) => {
+            migrate(&cli.database_url, args.action.unwrap_or(MigrateAction::Up)).await
+        }
+        Command::User(UserCommand::Create {
+            email,
+            name,
+            team,
+            role,
+            password_stdin,
+        }) => {
+            let password = read_password(password_stdin)?;
+            let team =
+                parse_team_name(&team).map_err(|e| anyhow::anyhow!("--team {}", e.0[0].message))?;
+            let new = NewUser::parse(&email, &name, &password).map_err(describe)?;
+            let conn = open(&cli.database_url).await?;
+            let (user, team) = accounts::create_user(&conn, new, &team, role, Utc::now()).await?;
+            println!(
+                "created user {} ({}) as {role} of team \"{}\" (id {})",
+                user.email, user.id, team.name, team.id
+            );
+            Ok(())
+        }
+        Command::Token(TokenCommand::Create { email, name }) => {
+            let conn = open(&cli.database_url).await?;
+            let user = accounts::find_user_by_email(&conn, &email)
+                .await?
+                .with_context(|| format!("no user with the email {email}"))?;
+            let (_, token) = tokens::create_token(&conn, user.id, &name, Utc::now()).await?;
+            println!("{token}");
+            eprintln!("This token is shown only once. Use it as: Authorization: Bearer <token>");
+            Ok(())
+        }
+        Command::Demo => crate::demo::load(&open(&cli.database_url).await?).await,
+    }
+}
+
+async fn open(url: &str) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    let conn = db::connect(url).await?;
+    db::migrate(&conn).await?;
+    Ok(conn)
+}
+
+async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
+    let mut config = Config::new(database_url, args.bind);
+    if let Some(base_url) = args.base_url {
+        config.base_url = base_url;
+    }
+    config.body_limit = args.body_limit;
+    tracing::info!(
+        database = %config.redacted_database_url(),
+        bind = %config.bind,
+        base_url = %config.base_url,
+        body_limit = config.body_limit,
+        "starting smarter"
+    );
+    let app = Application::build(config).await?;
+    tracing::info!(port = app.port(), "listening");
+    app.run_until_stopped().await
+}
+
+async fn migrate(url: &str, action: MigrateAction) -> anyhow::Result<()> {
+    let conn = db::connect(url).await?;
+    match action {
+        MigrateAction::Up => {
+            db::migrate(&conn).await?;
+            println!("the database is up to date");
+        }
+        MigrateAction::Down { steps } => {
+            db::migrate_down(&conn, steps).await?;
+            println!("reverted {steps} migration(s)");
+        }
+        MigrateAction::Status => {
+            let (applied, pending) = db::migration_status(&conn).await?;
+            applied.iter().for_each(|m| println!("applied  {m}"));
+            pending.iter().for_each(|m| println!("pending  {m}"));
+        }
+    }
+    Ok(())
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    let password = if !from_stdin && stdin.is_terminal() {
+        rpassword::prompt_password("Password: ")?
+    } else {
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    };
+    if password.is_empty() {
+        bail!("no password given on stdin");
+    }
+    Ok(password)
+}
+
+fn describe(errors: crate::domain::FieldErrors) -> anyhow::Error {
+    let lines: Vec<String> = errors
+        .0
+        .iter()
+        .map(|e| {
+            let flag = match e.pointer.as_str() {
+                "/display_name" => "name",
+                other => other.trim_start_matches('/'),
+            };
+            format!("--{flag}: {}", e.message)
+        })
+        .collect();
+    anyhow::anyhow!(lines.join("\n"))
+}

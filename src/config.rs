@@ -1,0 +1,63 @@
+//! Typed settings, from flags and the environment. Secrets are never logged.
+
+use std::net::SocketAddr;
+
+/// Where the data lives.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://smarter.db";
+/// Where the service listens.
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+/// The largest JSON request body accepted, in bytes.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: SocketAddr,
+    /// The address users reach the service at, used in links.
+    pub base_url: url::Url,
+    pub body_limit: usize,
+}
+
+impl Config {
+    /// Settings for a service on `bind` with everything else at its default.
+    pub fn new(database_url: impl Into<String>, bind: SocketAddr) -> Self {
+        let base_url =
+            url::Url::parse(&format!("http://{bind}/")).expect("a socket address makes a URL");
+        Config {
+            database_url: database_url.into(),
+            bind,
+            base_url,
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
+    }
+
+    /// The database URL with any password replaced, for logs.
+    pub fn redacted_database_url(&self) -> String {
+        redact_url(&self.database_url)
+    }
+}
+
+/// Replaces the password in a URL, if it has one.
+pub fn redact_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("*****"));
+            url.to_string()
+        }
+        _ => raw.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_the_log() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/smarter"),
+            "postgres://app:*****@db:5432/smarter"
+        );
+        assert_eq!(redact_url("sqlite://smarter.db"), "sqlite://smarter.db");
+    }
+}

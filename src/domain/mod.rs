@@ -1,0 +1,13 @@
+//! Pure types and rules: SMART check, progress math, metric catalog, review
+//! settings. Nothing here touches HTTP or the database.
+
+pub mod account;
+pub mod cadence;
+pub mod field_errors;
+pub mod goal;
+pub mod metric;
+pub mod progress;
+pub mod smart;
+mod text_enum;
+
+pub use field_errors::{FieldError, FieldErrors};

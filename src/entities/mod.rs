@@ -1,0 +1,9 @@
+//! sea-orm entities, one per table. Plain data; the rules live in `domain`.
+
+pub mod api_token;
+pub mod custom_metric;
+pub mod goal;
+pub mod membership;
+pub mod metric_observation;
+pub mod team;
+pub mod user;

@@ -1,0 +1,12 @@
+//! `smarter`: SMART goals for customer-experience work, linked to CX metrics
+//! and evaluated on a schedule (the SMARTER extension).
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod entities;
+pub mod error;
+pub mod startup;
+pub mod store;

@@ -1,0 +1,186 @@
+//! Users, teams and memberships.
+
+use anyhow::Context;
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionSession, TransactionTrait,
+};
+
+use crate::domain::account::{Caller, Membership, NewUser, Role};
+use crate::entities::{membership, team, user};
+use crate::error::{AppError, AppResult};
+
+/// Hashes a password with argon2id on a blocking thread.
+pub async fn hash_password(password: String) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|hash| hash.to_string())
+            .map_err(|e| anyhow::anyhow!("cannot hash password: {e}"))
+    })
+    .await
+    .context("password hashing task failed")?
+}
+
+/// Checks a password against a stored argon2 hash on a blocking thread.
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .verify_password(password.as_bytes(), hash.as_str())
+            .is_ok()
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Creates a user and makes them a member of `team_name` (created if new)
+/// with `role`, all in one transaction.
+pub async fn create_user<C: TransactionTrait>(
+    db: &C,
+    new: NewUser,
+    team_name: &str,
+    role: Role,
+    now: DateTime<Utc>,
+) -> AppResult<(user::Model, team::Model)> {
+    let password_hash = hash_password(new.password.clone()).await?;
+    let txn = db.begin().await?;
+    if find_user_by_email(&txn, &new.email).await?.is_some() {
+        return Err(AppError::Conflict(format!(
+            "a user with the email {} already exists",
+            new.email
+        )));
+    }
+    let user = user::ActiveModel {
+        email: Set(new.email),
+        display_name: Set(new.display_name),
+        password_hash: Set(password_hash),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let team = find_or_create_team(&txn, team_name, now).await?;
+    add_member(&txn, user.id, team.id, role, now).await?;
+    txn.commit().await?;
+    Ok((user, team))
+}
+
+pub async fn find_user_by_email<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+) -> AppResult<Option<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email.trim().to_lowercase()))
+        .one(db)
+        .await?)
+}
+
+pub async fn find_or_create_team<C: ConnectionTrait>(
+    db: &C,
+    name: &str,
+    now: DateTime<Utc>,
+) -> AppResult<team::Model> {
+    if let Some(team) = team::Entity::find()
+        .filter(team::Column::Name.eq(name))
+        .one(db)
+        .await?
+    {
+        return Ok(team);
+    }
+    Ok(team::ActiveModel {
+        name: Set(name.to_string()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Adds `user_id` to a team, or changes their role if already a member.
+pub async fn add_member<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+    team_id: i32,
+    role: Role,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    match membership::Entity::find_by_id((user_id, team_id))
+        .one(db)
+        .await?
+    {
+        Some(existing) => {
+            let mut row: membership::ActiveModel = existing.into();
+            row.role = Set(role.as_str().to_string());
+            row.update(db).await?;
+        }
+        None => {
+            membership::ActiveModel {
+                user_id: Set(user_id),
+                team_id: Set(team_id),
+                role: Set(role.as_str().to_string()),
+                created_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Every team the user belongs to, with their role there.
+pub async fn memberships_of<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+) -> AppResult<Vec<Membership>> {
+    membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user_id))
+        .order_by_asc(membership::Column::TeamId)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let role = m
+                .role
+                .parse::<Role>()
+                .map_err(|e| anyhow::anyhow!("stored role: {e}"))?;
+            Ok(Membership {
+                team_id: m.team_id,
+                role,
+            })
+        })
+        .collect()
+}
+
+/// The caller for a user id, with their memberships.
+pub async fn caller_for_user<C: ConnectionTrait>(db: &C, user: user::Model) -> AppResult<Caller> {
+    let memberships = memberships_of(db, user.id).await?;
+    Ok(Caller {
+        user_id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        memberships,
+    })
+}
+
+/// User ids of every member of a team.
+pub async fn member_ids<C: ConnectionTrait>(db: &C, team_id: i32) -> AppResult<Vec<i32>> {
+    Ok(membership::Entity::find()
+        .filter(membership::Column::TeamId.eq(team_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect())
+}
+
+/// The teams with these ids, by name.
+pub async fn teams_by_ids<C: ConnectionTrait>(db: &C, ids: &[i32]) -> AppResult<Vec<team::Model>> {
+    Ok(team::Entity::find()
+        .filter(team::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(team::Column::Name)
+        .all(db)
+        .await?)
+}

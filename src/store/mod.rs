@@ -1,0 +1,17 @@
+//! Queries per aggregate. Every function takes a connection or transaction,
+//! so callers decide the transaction boundaries.
+
+pub mod accounts;
+pub mod db;
+pub mod goals;
+mod goals_map;
+pub mod metrics;
+pub mod tokens;
+
+/// Whether a database error is a unique-constraint violation.
+pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}

@@ -1,0 +1,11 @@
+//! Black-box tests: each starts the service on a random port over a fresh
+//! database and talks to it over HTTP. Every storage test runs on SQLite,
+//! and on PostgreSQL when SMARTER_TEST_POSTGRES_URL is set.
+
+mod helpers;
+
+mod accounts;
+mod goals;
+mod goals_bad_input;
+mod metrics;
+mod service;
