@@ -7,7 +7,10 @@ use anyhow::{Context, bail};
 use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{Config, DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_DATABASE_URL};
+use crate::config::{
+    Config, DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_DATABASE_URL, DEFAULT_EVENTS_BODY_LIMIT,
+    DEFAULT_IMPORT_BODY_LIMIT,
+};
 use crate::domain::account::{NewUser, Role, parse_team_name};
 use crate::startup::Application;
 use crate::store::{accounts, db, tokens};
@@ -37,6 +40,20 @@ pub enum Command {
     Token(TokenCommand),
     /// Load a small demo organisation (a private dental clinic) and print a login.
     Demo,
+    /// Import a CSV file of orders, reviews or survey responses (all or nothing).
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The team, by name or id.
+    #[arg(long)]
+    pub team: String,
+    /// orders, reviews or surveys.
+    #[arg(long)]
+    pub kind: crate::domain::events::EventKind,
+    /// The CSV file: a header row with the kind's column names, in any order.
+    pub file: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -47,9 +64,15 @@ pub struct ServeArgs {
     /// The address users reach the service at, used in emailed links (default: http://BIND/).
     #[arg(long, env = "SMARTER_BASE_URL")]
     pub base_url: Option<url::Url>,
-    /// Largest accepted request body, in bytes.
+    /// Largest accepted JSON request body, in bytes.
     #[arg(long, env = "SMARTER_BODY_LIMIT", default_value_t = DEFAULT_BODY_LIMIT)]
     pub body_limit: usize,
+    /// Largest accepted batch of events (JSON or NDJSON), in bytes.
+    #[arg(long, env = "SMARTER_EVENTS_BODY_LIMIT", default_value_t = DEFAULT_EVENTS_BODY_LIMIT)]
+    pub events_body_limit: usize,
+    /// Largest accepted CSV upload, in bytes (uploads are streamed, not held in memory).
+    #[arg(long, env = "SMARTER_IMPORT_BODY_LIMIT", default_value_t = DEFAULT_IMPORT_BODY_LIMIT)]
+    pub import_body_limit: u64,
 }
 
 #[derive(Debug, Args)]
@@ -140,6 +163,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo => crate::demo::load(&open(&cli.database_url).await?).await,
+        Command::Import(args) => import(&cli.database_url, args).await,
     }
 }
 
@@ -155,11 +179,15 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
         config.base_url = base_url;
     }
     config.body_limit = args.body_limit;
+    config.events_body_limit = args.events_body_limit;
+    config.import_body_limit = args.import_body_limit;
     tracing::info!(
         database = %config.redacted_database_url(),
         bind = %config.bind,
         base_url = %config.base_url,
         body_limit = config.body_limit,
+        events_body_limit = config.events_body_limit,
+        import_body_limit = config.import_body_limit,
         "starting smarter"
     );
     let app = Application::build(config).await?;
@@ -185,6 +213,77 @@ async fn migrate(url: &str, action: MigrateAction) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+async fn import(url: &str, args: ImportArgs) -> anyhow::Result<()> {
+    use crate::ingest::{IngestRequest, Ingestion, Source, Started};
+    let conn = open(url).await?;
+    let team = accounts::find_team(&conn, &args.team)
+        .await?
+        .with_context(|| format!("there is no team \"{}\"", args.team))?;
+    let file = tokio::fs::File::open(&args.file)
+        .await
+        .with_context(|| format!("cannot open {}", args.file.display()))?;
+    let request = IngestRequest {
+        team_id: team.id,
+        kind: args.kind,
+        source: Source::Cli,
+        file_name: args
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned()),
+        idempotency_key: None,
+        fingerprint: None,
+        created_by: None,
+    };
+    let Started::Fresh(mut ingestion) = Ingestion::begin(&conn, request).await? else {
+        bail!("nothing to replay without an Idempotency-Key")
+    };
+    let started = std::time::Instant::now();
+    let result = match crate::ingest::csv::feed(
+        &mut ingestion,
+        tokio::io::BufReader::with_capacity(1 << 20, file),
+    )
+    .await
+    {
+        Ok(()) => ingestion.finish().await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(report) => {
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "imported {} {}: {} new, {} updated, {} unchanged ({:.1} s, {:.0} rows/s)",
+                report.received,
+                report.kind,
+                report.new,
+                report.updated,
+                report.unchanged,
+                secs,
+                report.received as f64 / secs.max(1e-9)
+            );
+            Ok(())
+        }
+        Err(crate::error::AppError::Rows {
+            detail,
+            rows,
+            total,
+        }) => {
+            for row in &rows {
+                let column = row
+                    .column
+                    .as_deref()
+                    .map(|c| format!(", column {c}"))
+                    .unwrap_or_default();
+                eprintln!("line {}{column}: {}", row.row, row.message);
+            }
+            if total as usize > rows.len() {
+                eprintln!("… and {} more", total as usize - rows.len());
+            }
+            bail!("{detail}")
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn read_password(from_stdin: bool) -> anyhow::Result<String> {

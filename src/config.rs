@@ -8,6 +8,10 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://smarter.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 /// The largest JSON request body accepted, in bytes.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+/// The largest batch of events (JSON or NDJSON) accepted, in bytes.
+pub const DEFAULT_EVENTS_BODY_LIMIT: usize = 32 * 1024 * 1024;
+/// The largest CSV upload accepted, in bytes. Uploads are streamed, never held in memory.
+pub const DEFAULT_IMPORT_BODY_LIMIT: u64 = 4 * 1024 * 1024 * 1024;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -16,6 +20,8 @@ pub struct Config {
     /// The address users reach the service at, used in links.
     pub base_url: url::Url,
     pub body_limit: usize,
+    pub events_body_limit: usize,
+    pub import_body_limit: u64,
 }
 
 impl Config {
@@ -28,6 +34,8 @@ impl Config {
             bind,
             base_url,
             body_limit: DEFAULT_BODY_LIMIT,
+            events_body_limit: DEFAULT_EVENTS_BODY_LIMIT,
+            import_body_limit: DEFAULT_IMPORT_BODY_LIMIT,
         }
     }
 

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::domain::events::RowError;
 use crate::domain::{FieldError, FieldErrors};
 
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +17,13 @@ pub enum AppError {
     /// The request was read but breaks a rule.
     #[error("validation failed")]
     Validation(FieldErrors),
+    /// Rows of a batch are invalid; nothing of the batch was stored.
+    #[error("invalid rows: {detail}")]
+    Rows {
+        detail: String,
+        rows: Vec<RowError>,
+        total: u64,
+    },
     #[error("unauthorized: {0}")]
     Unauthorized(String),
     #[error("forbidden: {0}")]
@@ -53,6 +61,12 @@ pub struct Problem {
     pub detail: String,
     /// One entry per wrong field; empty when the problem is not about fields.
     pub errors: Vec<FieldError>,
+    /// For a rejected batch: the bad rows (up to a cap), each with row and column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<Vec<RowError>>,
+    /// For a rejected batch: how many problems there were in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_errors: Option<u64>,
 }
 
 impl AppError {
@@ -67,7 +81,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Validation(_) | AppError::Rows { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -90,6 +104,7 @@ impl AppError {
                 validation_detail(errors),
                 errors.0.clone(),
             ),
+            AppError::Rows { detail, .. } => ("invalid-rows", detail.clone(), vec![]),
             AppError::Unauthorized(d) => ("unauthorized", d.clone(), vec![]),
             AppError::Forbidden(d) => ("forbidden", d.clone(), vec![]),
             AppError::NotFound(d) => ("not-found", d.clone(), vec![]),
@@ -102,12 +117,18 @@ impl AppError {
                 vec![],
             ),
         };
+        let (rows, total_errors) = match self {
+            AppError::Rows { rows, total, .. } => (Some(rows.clone()), Some(*total)),
+            _ => (None, None),
+        };
         Problem {
             kind: format!("/problems/{kind}"),
             title: status.canonical_reason().unwrap_or("Error").to_string(),
             status: status.as_u16(),
             detail,
             errors,
+            rows,
+            total_errors,
         }
     }
 }

@@ -8,5 +8,6 @@ pub mod demo;
 pub mod domain;
 pub mod entities;
 pub mod error;
+pub mod ingest;
 pub mod startup;
 pub mod store;

@@ -91,7 +91,7 @@ impl Application {
 pub fn router(state: AppState) -> Router {
     let body_limit = state.config.body_limit;
     Router::new()
-        .merge(crate::api::router())
+        .merge(crate::api::router(&state.config))
         .merge(crate::api::health_router())
         .fallback(not_found)
         .layer(middleware::from_fn(problem_for_bare_errors))

@@ -5,6 +5,8 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_accounts;
 mod m20261122_000002_create_metrics;
 mod m20261122_000003_create_goals;
+mod m20261122_000004_create_cx_events;
+mod m20261122_000005_add_goal_trailing_window;
 
 pub struct Migrator;
 
@@ -15,6 +17,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_accounts::Migration),
             Box::new(m20261122_000002_create_metrics::Migration),
             Box::new(m20261122_000003_create_goals::Migration),
+            Box::new(m20261122_000004_create_cx_events::Migration),
+            Box::new(m20261122_000005_add_goal_trailing_window::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Each resource module exposes `router()`.
 
 mod auth;
+mod events;
 mod extract;
 mod goals;
 mod health;
@@ -12,14 +13,25 @@ mod tokens;
 pub use extract::{ApiJson, ApiPath, ApiQuery, parse_json_value};
 pub use health::router as health_router;
 
+use axum::extract::DefaultBodyLimit;
+use tower_http::limit::RequestBodyLimitLayer;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::config::Config;
 use crate::startup::AppState;
 
 /// Every `/api/v1` route with its OpenAPI description, and the document itself
 /// served at `/api/v1/openapi.json`.
-pub fn router() -> axum::Router<AppState> {
+pub fn router(config: &Config) -> axum::Router<AppState> {
+    let import_limit = usize::try_from(config.import_body_limit).unwrap_or(usize::MAX);
     let api = OpenApiRouter::with_openapi(openapi::base())
+        .merge(events::events_router().layer(DefaultBodyLimit::max(config.events_body_limit)))
+        .merge(
+            events::imports_router()
+                .layer(RequestBodyLimitLayer::new(import_limit))
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .merge(events::history_router())
         .merge(goals::router())
         .merge(metrics::router())
         .merge(tokens::router())

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod cadence;
+pub mod events;
 pub mod field_errors;
 pub mod goal;
 pub mod metric;

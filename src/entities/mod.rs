@@ -3,6 +3,7 @@
 pub mod api_token;
 pub mod custom_metric;
 pub mod goal;
+pub mod ingest_batch;
 pub mod membership;
 pub mod metric_observation;
 pub mod team;

@@ -99,6 +99,22 @@ pub async fn find_or_create_team<C: ConnectionTrait>(
     .await?)
 }
 
+/// A team by id (all digits) or by name.
+pub async fn find_team<C: ConnectionTrait>(
+    db: &C,
+    id_or_name: &str,
+) -> AppResult<Option<team::Model>> {
+    let by_name = team::Entity::find()
+        .filter(team::Column::Name.eq(id_or_name.trim()))
+        .one(db)
+        .await?;
+    match (by_name, id_or_name.trim().parse::<i32>()) {
+        (Some(team), _) => Ok(Some(team)),
+        (None, Ok(id)) => Ok(team::Entity::find_by_id(id).one(db).await?),
+        (None, Err(_)) => Ok(None),
+    }
+}
+
 /// Adds `user_id` to a team, or changes their role if already a member.
 pub async fn add_member<C: ConnectionTrait>(
     db: &C,

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod db;
+pub mod events;
 pub mod goals;
 mod goals_map;
 pub mod metrics;
