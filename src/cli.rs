@@ -203,8 +203,10 @@ async fn migrate(url: &str, action: MigrateAction) -> anyhow::Result<()> {
             println!("the database is up to date");
         }
         MigrateAction::Down { steps } => {
+            let (before, _) = db::migration_status(&conn).await?;
             db::migrate_down(&conn, steps).await?;
-            println!("reverted {steps} migration(s)");
+            let (after, _) = db::migration_status(&conn).await?;
+            println!("reverted {} migration(s)", before.len() - after.len());
         }
         MigrateAction::Status => {
             let (applied, pending) = db::migration_status(&conn).await?;

@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 
 use crate::domain::account::{NewUser, Role};
 use crate::domain::goal::*;
@@ -39,7 +39,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     accounts::create_user(db, reception, TEAM, Role::Manager, now).await?;
 
-    let txn = db.begin().await?;
+    let txn = crate::store::db::begin_write(db).await?;
     let no_show = MetricDef::parse_custom(CustomMetricInput {
         team_id: team.id,
         key: "no_show_rate".into(),

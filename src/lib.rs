@@ -9,5 +9,6 @@ pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod ingest;
+pub mod measure;
 pub mod startup;
 pub mod store;

@@ -60,14 +60,16 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             Ok(value)
         }
         Err(err) => {
-            let pointer = pointer_of(err.path());
-            let inner = err.into_inner();
-            match inner.classify() {
-                serde_json::error::Category::Data => {
-                    field_error(pointer, &strip_location(&inner.to_string()))
-                }
-                _ => Err(syntax_error(&inner)),
+            // serde may meet a wrong field before the broken part of the text
+            // (`{"a": 1} junk`); a body that is not JSON is still a 400.
+            if let Err(syntax) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+                return Err(syntax_error(&syntax));
             }
+            // The text is JSON, so whatever serde says is about the shape
+            // (serde reports some wrong types, such as a number for an enum,
+            // as syntax errors).
+            let pointer = pointer_of(err.path());
+            field_error(pointer, &strip_location(&err.into_inner().to_string()))
         }
     }
 }

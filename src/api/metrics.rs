@@ -166,6 +166,9 @@ async fn get_metric(
     ApiPath(key): ApiPath<String>,
     ApiQuery(query): ApiQuery<TeamQuery>,
 ) -> AppResult<Json<MetricResponse>> {
+    if let Some(team) = query.team {
+        require_member(&caller, team)?;
+    }
     if let Some(def) = crate::domain::metric::builtin_metric(&key) {
         return Ok(Json(to_response(def, None)));
     }

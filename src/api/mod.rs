@@ -6,6 +6,7 @@ mod extract;
 mod goals;
 mod health;
 mod me;
+mod metric_values;
 mod metrics;
 mod openapi;
 mod tokens;
@@ -34,6 +35,7 @@ pub fn router(config: &Config) -> axum::Router<AppState> {
         .merge(events::history_router())
         .merge(goals::router())
         .merge(metrics::router())
+        .merge(metric_values::router())
         .merge(tokens::router())
         .merge(me::router());
     let (router, doc) = OpenApiRouter::new().nest("/api/v1", api).split_for_parts();

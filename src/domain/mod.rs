@@ -2,7 +2,9 @@
 //! settings. Nothing here touches HTTP or the database.
 
 pub mod account;
+pub mod achievability;
 pub mod cadence;
+pub mod cx_formulas;
 pub mod events;
 pub mod field_errors;
 pub mod goal;

@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::achievability::PaceAdvice;
 use super::goal::{GoalSpec, GoalStatus};
+use super::metric::builtin_metric;
 use super::text_enum::text_enum;
 
 text_enum! {
@@ -62,6 +64,10 @@ pub struct CriterionCheck {
     pub criterion: Criterion,
     pub met: bool,
     pub missing: Vec<Missing>,
+    /// Advice that does not block the goal: for Achievable, how the needed
+    /// pace compares with the metric's history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub advice: Option<PaceAdvice>,
 }
 
 /// The verdict on every criterion; `passed` when all are met.
@@ -104,6 +110,7 @@ pub fn check(goal: &GoalSpec, today: NaiveDate) -> SmartCheck {
                 criterion,
                 met: missing.is_empty(),
                 missing,
+                advice: None,
             }
         })
         .collect();
@@ -133,7 +140,12 @@ fn measurable(goal: &GoalSpec, lack: &mut impl FnMut(&str, &str)) {
     if m.metric_key.is_none() {
         lack("/measurable/metric", "no metric linked");
     }
-    if m.baseline.is_none() {
+    // A built-in metric's baseline is captured from the data at activation.
+    let captured = m
+        .metric_key
+        .as_deref()
+        .is_some_and(|k| builtin_metric(k).is_some());
+    if m.baseline.is_none() && !captured {
         lack("/measurable/baseline", "no baseline value");
     }
     if m.target.is_none() {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use csv_async::{AsyncReaderBuilder, ByteRecord};
+use csv_async::{AsyncReaderBuilder, ByteRecord, Terminator};
 use tokio::io::AsyncRead;
 
 use super::Ingestion;
@@ -16,15 +16,28 @@ pub async fn feed<R: AsyncRead + Unpin + Send>(
     reader: R,
 ) -> AppResult<()> {
     let kind = ingestion.kind();
+    // Records end at LF only: with the default (CR, LF or CRLF) the reader
+    // counts a CRLF's LF with the next record, so every line number after the
+    // header would be one short. The CR left at the end of a line is dropped
+    // below.
     let mut csv = AsyncReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .terminator(Terminator::Any(b'\n'))
         .create_reader(reader);
     let mut record = ByteRecord::new();
     let header = match csv.read_byte_record(&mut record).await {
-        Ok(true) => read_header(kind, &record)?,
-        Ok(false) => return Err(empty_file(kind)),
+        Ok(true) => read_header(kind, &record),
+        Ok(false) => Err(vec![empty_file(kind)]),
         Err(e) => return Err(read_error(e)),
+    };
+    let header = match header {
+        Ok(header) => header,
+        Err(errors) => {
+            // Reported like bad rows, so the failed import is listed too.
+            ingestion.reject(errors);
+            return Ok(());
+        }
     };
     let width = header.len();
     loop {
@@ -34,7 +47,7 @@ pub async fn feed<R: AsyncRead + Unpin + Send>(
             Err(e) => return Err(read_error(e)),
         }
         let line = record.position().map(|p| p.line()).unwrap_or(0);
-        if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
+        if record.len() == 1 && matches!(record.get(0), Some(b"" | b"\r")) {
             continue; // a blank line
         }
         let parsed = row(kind, line, &header, width, &record);
@@ -43,14 +56,25 @@ pub async fn feed<R: AsyncRead + Unpin + Send>(
     Ok(())
 }
 
-fn empty_file(kind: EventKind) -> AppError {
-    AppError::field(
-        "",
-        format!(
+/// A field without the CR of a CRLF line end.
+fn field(record: &ByteRecord, i: usize) -> &[u8] {
+    let bytes = record.get(i).unwrap_or_default();
+    if i + 1 == record.len() {
+        bytes.strip_suffix(b"\r").unwrap_or(bytes)
+    } else {
+        bytes
+    }
+}
+
+fn empty_file(kind: EventKind) -> RowError {
+    RowError {
+        row: 1,
+        column: None,
+        message: format!(
             "the file is empty; it needs a header row such as: {}",
             kind.columns().join(",")
         ),
-    )
+    }
 }
 
 fn read_error(e: csv_async::Error) -> AppError {
@@ -67,11 +91,30 @@ fn read_error(e: csv_async::Error) -> AppError {
     }
 }
 
-/// Column positions by name, checked against the kind's columns.
-fn read_header(kind: EventKind, record: &ByteRecord) -> AppResult<HashMap<&'static str, usize>> {
+/// Column positions by name, checked against the kind's columns. Problems
+/// are errors of line 1, each naming its column.
+fn read_header(
+    kind: EventKind,
+    record: &ByteRecord,
+) -> Result<HashMap<&'static str, usize>, Vec<RowError>> {
     let mut positions = HashMap::new();
     let mut errors = Vec::new();
-    for (i, raw) in record.iter().enumerate() {
+    let mut fail = |column: &str, message: String| {
+        errors.push(RowError {
+            row: 1,
+            column: Some(column.to_string()),
+            message,
+        })
+    };
+    for i in 0..record.len() {
+        let raw = field(record, i);
+        if raw.contains(&b'\r') {
+            return Err(vec![RowError {
+                row: 1,
+                column: None,
+                message: "the lines end in CR alone (the old Mac format); save the file with LF or CRLF line ends".into(),
+            }]);
+        }
         let raw = if i == 0 {
             raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
         } else {
@@ -80,49 +123,38 @@ fn read_header(kind: EventKind, record: &ByteRecord) -> AppResult<HashMap<&'stat
         let name = String::from_utf8_lossy(raw).trim().to_ascii_lowercase();
         match kind.columns().iter().find(|c| **c == name) {
             Some(column) if positions.contains_key(column) => {
-                errors.push(format!("column \"{name}\" appears twice in the header"))
+                fail(&name, "appears twice in the header".into())
             }
             Some(column) => {
                 positions.insert(*column, i);
             }
-            None => errors.push(format!(
-                "column {} of the header, \"{name}\", is not a column of {kind}; expected {}",
-                i + 1,
-                kind.columns().join(", ")
-            )),
+            None => fail(
+                &name,
+                format!(
+                    "column {} of the header is not a column of {kind}; expected {}",
+                    i + 1,
+                    kind.columns().join(", ")
+                ),
+            ),
         }
     }
-    let missing: Vec<_> = kind
+    for missing in kind
         .required()
         .iter()
         .filter(|c| !positions.contains_key(*c))
-        .collect();
-    if !missing.is_empty() {
-        errors.push(format!(
-            "the header lacks the required column(s) {}",
-            missing
-                .iter()
-                .map(|c| format!("\"{c}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+    {
+        fail(
+            missing,
+            format!(
+                "is missing from the header; {kind} need the columns {}",
+                kind.required().join(", ")
+            ),
+        );
     }
     if errors.is_empty() {
         Ok(positions)
     } else {
-        let rows = errors
-            .into_iter()
-            .map(|message| RowError {
-                row: 1,
-                column: None,
-                message,
-            })
-            .collect::<Vec<_>>();
-        Err(AppError::Rows {
-            detail: "the header row is wrong; nothing was stored".into(),
-            total: rows.len() as u64,
-            rows,
-        })
+        Err(errors)
     }
 }
 
@@ -143,7 +175,7 @@ fn row(
     let mut errors = Vec::new();
     let mut fields: HashMap<&str, String> = HashMap::with_capacity(width);
     for (name, &i) in header {
-        let bytes = record.get(i).unwrap_or_default();
+        let bytes = field(record, i);
         match std::str::from_utf8(bytes) {
             Ok(text) if !text.is_empty() => {
                 fields.insert(name, text.to_string());

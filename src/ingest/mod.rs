@@ -8,7 +8,7 @@ pub mod json;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, Set,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -111,7 +111,7 @@ impl Ingestion {
             return Ok(());
         }
         let request = &self.request;
-        let txn = self.db.begin().await?;
+        let txn = crate::store::db::begin_write(&self.db).await?;
         let row = ingest_batch::ActiveModel {
             team_id: Set(request.team_id),
             kind: Set(request.kind.as_str().into()),

@@ -46,7 +46,7 @@ pub async fn create_user<C: TransactionTrait>(
     now: DateTime<Utc>,
 ) -> AppResult<(user::Model, team::Model)> {
     let password_hash = hash_password(new.password.clone()).await?;
-    let txn = db.begin().await?;
+    let txn = super::db::begin_write(db).await?;
     if find_user_by_email(&txn, &new.email).await?.is_some() {
         return Err(AppError::Conflict(format!(
             "a user with the email {} already exists",
@@ -61,7 +61,8 @@ pub async fn create_user<C: TransactionTrait>(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(|e| raced(e, "a user with this email was created at the same moment"))?;
     let team = find_or_create_team(&txn, team_name, now).await?;
     add_member(&txn, user.id, team.id, role, now).await?;
     txn.commit().await?;
@@ -90,13 +91,28 @@ pub async fn find_or_create_team<C: ConnectionTrait>(
     {
         return Ok(team);
     }
-    Ok(team::ActiveModel {
+    team::ActiveModel {
         name: Set(name.to_string()),
         created_at: Set(now),
         ..Default::default()
     }
     .insert(db)
-    .await?)
+    .await
+    .map_err(|e| {
+        raced(
+            e,
+            "a team with this name was created at the same moment; try again",
+        )
+    })
+}
+
+/// A unique violation from a concurrent insert is a conflict, not a failure.
+fn raced(e: sea_orm::DbErr, message: &str) -> AppError {
+    if super::is_unique_violation(&e) {
+        AppError::Conflict(message.to_string())
+    } else {
+        e.into()
+    }
 }
 
 /// A team by id (all digits) or by name.

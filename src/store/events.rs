@@ -185,6 +185,7 @@ pub async fn write_chunk<C: ConnectionTrait>(
         .collect();
     for part in conflicted.chunks(LOOKUP_IDS) {
         let existing = load_existing(db, &t, kind, team_id, part).await?;
+        let mut seen = Vec::new();
         for (row, event) in part {
             let Some((stored_id, stored_batch, stored)) = existing.get(event.id()) else {
                 // Deleted between insert and look-up: treat as a conflict-free retry.
@@ -192,6 +193,9 @@ pub async fn write_chunk<C: ConnectionTrait>(
             };
             if stored == event {
                 counts.unchanged += 1;
+                if *stored_batch != batch_id {
+                    seen.push(*stored_id);
+                }
             } else if *stored_batch == batch_id {
                 errors.push(duplicate(t.id_column, *row, None, event.id()));
             } else {
@@ -199,6 +203,7 @@ pub async fn write_chunk<C: ConnectionTrait>(
                 counts.updated += 1;
             }
         }
+        mark_seen(db, &t, batch_id, &seen).await?;
     }
     Ok(if errors.is_empty() {
         Ok(counts)
@@ -331,6 +336,36 @@ async fn update_row<C: ConnectionTrait>(
     let mut values = content(event);
     values.push(batch_id.into());
     values.push(id.into());
+    db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    Ok(())
+}
+
+/// Claims unchanged rows for this batch, so that a later chunk of the same
+/// batch sending one of their ids with other content is caught as a
+/// duplicate (chunks do not remember each other's ids).
+async fn mark_seen<C: ConnectionTrait>(
+    db: &C,
+    t: &Table,
+    batch_id: i64,
+    ids: &[i64],
+) -> AppResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let backend = db.get_database_backend();
+    let sql = format!(
+        "UPDATE {} SET batch_id = {} WHERE id IN {}",
+        t.name,
+        if backend == DbBackend::Postgres {
+            "$1"
+        } else {
+            "?"
+        },
+        placeholders(backend, 1, ids.len(), 2),
+    );
+    let mut values: Vec<Value> = vec![batch_id.into()];
+    values.extend(ids.iter().map(|&id| Value::from(id)));
     db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
     Ok(())

@@ -43,6 +43,7 @@ pub fn spec_from_model(m: &goal::Model) -> anyhow::Result<GoalSpec> {
             target: m.target,
             milestones: serde_json::from_str::<Vec<Milestone>>(&m.milestones)
                 .context("stored milestones")?,
+            window_days: u32::try_from(m.trailing_window_days).unwrap_or(30),
         },
         achievable: Achievable {
             resources: m.achievable_resources.clone(),
@@ -87,6 +88,7 @@ pub fn apply_spec(row: &mut goal::ActiveModel, spec: &GoalSpec) {
     row.direction = Set(m.direction.map(|d| d.as_str().to_string()));
     row.baseline = Set(m.baseline);
     row.target = Set(m.target);
+    row.trailing_window_days = Set(m.window_days as i32);
     row.milestones = Set(serde_json::to_string(&m.milestones).unwrap_or_else(|_| "[]".into()));
     row.achievable_resources = Set(spec.achievable.resources.clone());
     row.achievable_skills = Set(spec.achievable.skills.clone());

@@ -4,7 +4,7 @@ use anyhow::anyhow;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, Set, TryInsertResult,
 };
 
 use crate::domain::metric::{MetricDef, builtin_metric, builtin_metrics};
@@ -124,33 +124,54 @@ pub async fn upsert_observation<C: ConnectionTrait>(
     created_by: i32,
     now: DateTime<Utc>,
 ) -> AppResult<(metric_observation::Model, bool)> {
-    let existing = metric_observation::Entity::find()
-        .filter(metric_observation::Column::TeamId.eq(obs.team_id))
-        .filter(metric_observation::Column::MetricKey.eq(obs.metric_key.as_str()))
-        .filter(metric_observation::Column::ObservedOn.eq(obs.observed_on))
-        .one(db)
-        .await?;
-    let created = existing.is_none();
-    let mut row: metric_observation::ActiveModel = match existing {
-        Some(row) => row.into(),
-        None => metric_observation::ActiveModel {
-            team_id: Set(obs.team_id),
-            metric_key: Set(obs.metric_key),
-            observed_on: Set(obs.observed_on),
-            created_by: Set(created_by),
-            created_at: Set(now),
-            ..Default::default()
-        },
+    use metric_observation::Column;
+    let find = || {
+        metric_observation::Entity::find()
+            .filter(Column::TeamId.eq(obs.team_id))
+            .filter(Column::MetricKey.eq(obs.metric_key.as_str()))
+            .filter(Column::ObservedOn.eq(obs.observed_on))
     };
+    if let Some(existing) = find().one(db).await? {
+        return Ok((replace_value(db, existing, obs, now).await?, false));
+    }
+    // ON CONFLICT DO NOTHING: when a concurrent request stores the same day
+    // first, this one replaces its value below, as a later request would.
+    let inserted = metric_observation::Entity::insert(metric_observation::ActiveModel {
+        team_id: Set(obs.team_id),
+        metric_key: Set(obs.metric_key.clone()),
+        observed_on: Set(obs.observed_on),
+        value: Set(obs.value),
+        note: Set(obs.note.clone()),
+        created_by: Set(created_by),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict_do_nothing_on([Column::TeamId, Column::MetricKey, Column::ObservedOn])
+    .exec_without_returning(db)
+    .await?;
+    let created = matches!(inserted, TryInsertResult::Inserted(n) if n > 0);
+    let existing = find()
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow!("observation neither inserted nor found"))?;
+    if created {
+        return Ok((existing, true));
+    }
+    Ok((replace_value(db, existing, obs, now).await?, false))
+}
+
+async fn replace_value<C: ConnectionTrait>(
+    db: &C,
+    existing: metric_observation::Model,
+    obs: NewObservation,
+    now: DateTime<Utc>,
+) -> AppResult<metric_observation::Model> {
+    let mut row: metric_observation::ActiveModel = existing.into();
     row.value = Set(obs.value);
     row.note = Set(obs.note);
     row.updated_at = Set(now);
-    let saved = if created {
-        row.insert(db).await?
-    } else {
-        row.update(db).await?
-    };
-    Ok((saved, created))
+    Ok(row.update(db).await?)
 }
 
 /// The team's observations of a metric between two days (inclusive), oldest first.

@@ -2,6 +2,7 @@
 //! so callers decide the transaction boundaries.
 
 pub mod accounts;
+pub mod cx_metrics;
 pub mod db;
 pub mod events;
 pub mod goals;

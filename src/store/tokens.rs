@@ -5,15 +5,14 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use sha2::{Digest, Sha256};
 
-use crate::domain::account::Caller;
-use crate::entities::{api_token, user};
+use crate::domain::account::{Caller, Membership, Role};
+use crate::entities::{api_token, membership, user};
 use crate::error::{AppError, AppResult};
-
-use super::accounts::caller_for_user;
 
 /// Every token starts with this, so leaked tokens are easy to spot.
 pub const TOKEN_PREFIX: &str = "smt_";
@@ -56,29 +55,89 @@ pub async fn create_token<C: ConnectionTrait>(
 }
 
 /// The caller a bearer token stands for, if the token is known and not revoked.
+///
+/// This runs before every API request, so the token, its user and their
+/// memberships come back in one query: one row per membership, ordered by
+/// team, or a single row without a team for a user who has none.
 pub async fn caller_for_token<C: ConnectionTrait>(
     db: &C,
     token: &str,
     now: DateTime<Utc>,
 ) -> AppResult<Option<Caller>> {
-    let found = api_token::Entity::find()
+    let rows = api_token::Entity::find()
+        .select_only()
+        .column_as(api_token::Column::Id, "token_id")
+        .column(api_token::Column::LastUsedAt)
+        .column_as(user::Column::Id, "user_id")
+        .column(user::Column::Email)
+        .column(user::Column::DisplayName)
+        .column(membership::Column::TeamId)
+        .column(membership::Column::Role)
+        .join(
+            JoinType::InnerJoin,
+            api_token::Entity::belongs_to(user::Entity)
+                .from(api_token::Column::UserId)
+                .to(user::Column::Id)
+                .into(),
+        )
+        .join_rev(
+            JoinType::LeftJoin,
+            membership::Entity::belongs_to(user::Entity)
+                .from(membership::Column::UserId)
+                .to(user::Column::Id)
+                .into(),
+        )
         .filter(api_token::Column::TokenHash.eq(hash_token(token)))
         .filter(api_token::Column::RevokedAt.is_null())
-        .one(db)
+        .order_by_asc(membership::Column::TeamId)
+        .into_model::<CallerRow>()
+        .all(db)
         .await?;
-    let Some(row) = found else { return Ok(None) };
-    let Some(user) = user::Entity::find_by_id(row.user_id).one(db).await? else {
+    let Some(first) = rows.first() else {
         return Ok(None);
     };
-    if row
+    if first
         .last_used_at
         .is_none_or(|t| now - t > LAST_USED_RESOLUTION)
     {
-        let mut active: api_token::ActiveModel = row.into();
-        active.last_used_at = Set(Some(now));
-        active.update(db).await?;
+        api_token::Entity::update_many()
+            .set(api_token::ActiveModel {
+                last_used_at: Set(Some(now)),
+                ..Default::default()
+            })
+            .filter(api_token::Column::Id.eq(first.token_id))
+            .exec(db)
+            .await?;
     }
-    Ok(Some(caller_for_user(db, user).await?))
+    let memberships = rows
+        .iter()
+        .filter_map(|row| Some((row.team_id?, row.role.as_deref()?)))
+        .map(|(team_id, role)| {
+            let role = role
+                .parse::<Role>()
+                .map_err(|e| anyhow::anyhow!("stored role: {e}"))?;
+            Ok(Membership { team_id, role })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(Some(Caller {
+        user_id: first.user_id,
+        email: first.email.clone(),
+        display_name: first.display_name.clone(),
+        memberships,
+    }))
+}
+
+/// A row of `caller_for_token`'s query: the team columns are empty for a
+/// user without teams.
+#[derive(Debug, FromQueryResult)]
+struct CallerRow {
+    token_id: i32,
+    last_used_at: Option<DateTime<Utc>>,
+    user_id: i32,
+    email: String,
+    display_name: String,
+    team_id: Option<i32>,
+    role: Option<String>,
 }
 
 /// The user's tokens, newest first (hashes are never returned to callers).

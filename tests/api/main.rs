@@ -5,7 +5,10 @@
 mod helpers;
 
 mod accounts;
+mod cli;
 mod goals;
 mod goals_bad_input;
+mod ingest;
+mod metric_values;
 mod metrics;
 mod service;

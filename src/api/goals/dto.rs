@@ -1,6 +1,6 @@
 //! What the goals API sends and the query it reads.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -9,6 +9,7 @@ use crate::domain::goal::{
     TimeBoundInput,
 };
 use crate::domain::smart::SmartCheck;
+use crate::measure::Measurement;
 
 /// A goal with its SMART check and progress. The sections have the same
 /// shape as in `GoalInput`, so a response can be edited and sent back.
@@ -28,21 +29,11 @@ pub struct GoalResponse {
     pub time_bound: TimeBoundInput,
     pub review: ReviewInput,
     pub smart_check: SmartCheck,
-    /// Where the metric stands, when a value is known.
-    pub progress: Option<Progress>,
+    /// Where the metric stands (value, sample, progress, staleness), when there is data.
+    pub progress: Option<Measurement>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub archived_at: Option<DateTime<Utc>>,
-}
-
-/// The metric's latest value and how far it has carried the goal.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Progress {
-    pub current: f64,
-    /// The day of the value.
-    pub observed_on: NaiveDate,
-    /// 0-100, direction-aware; absent until baseline and target are set.
-    pub percent: Option<f64>,
 }
 
 /// One page of goals.

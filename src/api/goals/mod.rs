@@ -10,7 +10,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use sea_orm::TransactionTrait;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::auth::{require_member, require_writer};
@@ -85,7 +84,7 @@ async fn list_goals(
     });
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
-        items.push(to_response(&state.db, row).await?);
+        items.push(to_response(&state.db, row, false).await?);
     }
     Ok(Json(GoalPage { items, next_cursor }))
 }
@@ -108,14 +107,14 @@ async fn create_goal(
         ));
     }
     require_writer(&caller, team_id)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::store::db::begin_write(&state.db).await?;
     let spec = build_spec(&txn, &caller, team_id, None, input).await?;
     let row = goals::insert(&txn, team_id, &spec, caller.user_id, Utc::now()).await?;
     txn.commit().await?;
     tracing::info!(goal = row.id, team = team_id, "goal created");
     Ok(with_etag(
         StatusCode::CREATED,
-        to_response(&state.db, row).await?,
+        to_response(&state.db, row, true).await?,
     ))
 }
 
@@ -131,7 +130,7 @@ async fn get_goal(
     let row = find_visible(&state.db, &caller, id).await?;
     Ok(with_etag(
         StatusCode::OK,
-        to_response(&state.db, row).await?,
+        to_response(&state.db, row, true).await?,
     ))
 }
 
@@ -204,7 +203,7 @@ async fn save_update(
             current.status
         )));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::store::db::begin_write(&state.db).await?;
     let spec = build_spec(&txn, caller, row.team_id, Some(id), input).await?;
     current
         .status
@@ -214,7 +213,7 @@ async fn save_update(
     txn.commit().await?;
     Ok(with_etag(
         StatusCode::OK,
-        to_response(&state.db, updated).await?,
+        to_response(&state.db, updated, true).await?,
     ))
 }
 

@@ -1,16 +1,17 @@
 //! What goal handlers share: loading the rules' context, building responses.
 
 use axum::http::{HeaderMap, header};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use sea_orm::ConnectionTrait;
 
-use super::dto::{GoalResponse, Progress};
+use super::dto::GoalResponse;
 use crate::domain::account::Caller;
-use crate::domain::goal::{Direction, GoalContext, GoalInput, GoalSpec, ParentGoal};
-use crate::domain::progress::progress_percent;
-use crate::domain::smart;
+use crate::domain::cx_formulas::CxMetric;
+use crate::domain::goal::{GoalContext, GoalInput, GoalSpec, GoalStatus, ParentGoal};
+use crate::domain::smart::{self, Criterion};
 use crate::entities::goal;
 use crate::error::{AppError, AppResult};
+use crate::measure;
 use crate::store::{accounts, goals, metrics};
 
 /// Checks `input` for a goal of `team_id` (and `goal_id` when updating).
@@ -19,8 +20,9 @@ pub async fn build_spec<C: ConnectionTrait>(
     caller: &Caller,
     team_id: i32,
     goal_id: Option<i32>,
-    input: GoalInput,
+    mut input: GoalInput,
 ) -> AppResult<GoalSpec> {
+    capture_baseline(db, team_id, &mut input).await?;
     let parent = match input.relevant.parent_goal_id {
         Some(parent_id) => match goals::find_in_teams(db, parent_id, &[team_id]).await? {
             Some(parent) => Some(ParentGoal {
@@ -42,18 +44,28 @@ pub async fn build_spec<C: ConnectionTrait>(
     Ok(GoalSpec::parse(input, &ctx)?)
 }
 
-/// The full response for a stored goal.
+/// The full response for a stored goal. `detail` adds the history-based
+/// Achievable advice (a year of the metric's weekly values: one more query).
 pub async fn to_response<C: ConnectionTrait>(
     db: &C,
     model: goal::Model,
+    detail: bool,
 ) -> AppResult<GoalResponse> {
     let spec = goals::spec_from_model(&model)?;
-    let progress = match &spec.measurable.metric_key {
-        Some(key) => metrics::latest_observation(db, model.team_id, key)
-            .await?
-            .map(|obs| progress_of(&spec, obs.value, obs.observed_on)),
-        None => None,
-    };
+    let now = Utc::now();
+    let progress = measure::measure(db, model.team_id, &spec, now).await?;
+    let mut smart_check = smart::check(&spec, now.date_naive());
+    if detail {
+        let advice =
+            measure::achievability(db, model.team_id, &spec, progress.as_ref(), now).await?;
+        if let Some(c) = smart_check
+            .criteria
+            .iter_mut()
+            .find(|c| c.criterion == Criterion::Achievable)
+        {
+            c.advice = advice;
+        }
+    }
     let input = spec.to_input(model.team_id);
     Ok(GoalResponse {
         id: model.id,
@@ -68,7 +80,7 @@ pub async fn to_response<C: ConnectionTrait>(
         relevant: input.relevant,
         time_bound: input.time_bound,
         review: input.review,
-        smart_check: smart::check(&spec, Utc::now().date_naive()),
+        smart_check,
         progress,
         created_at: model.created_at,
         updated_at: model.updated_at,
@@ -76,21 +88,42 @@ pub async fn to_response<C: ConnectionTrait>(
     })
 }
 
-fn progress_of(spec: &GoalSpec, current: f64, observed_on: NaiveDate) -> Progress {
-    let m = &spec.measurable;
-    let percent = match (m.baseline, m.target) {
-        (Some(baseline), Some(target)) => Some(progress_percent(
-            m.direction.unwrap_or(Direction::Increase),
-            baseline,
-            target,
-            current,
-        )),
-        _ => None,
+/// A goal activated on a built-in metric without a baseline takes the
+/// metric's current value over its trailing window as the baseline.
+async fn capture_baseline<C: ConnectionTrait>(
+    db: &C,
+    team_id: i32,
+    input: &mut GoalInput,
+) -> AppResult<()> {
+    let m = &input.measurable;
+    let activating = input.status == Some(GoalStatus::Active);
+    let Some(metric) = m
+        .metric
+        .as_deref()
+        .and_then(|k| k.trim().parse::<CxMetric>().ok())
+    else {
+        return Ok(());
     };
-    Progress {
-        current,
-        observed_on,
-        percent,
+    if !activating || m.baseline.is_some() {
+        return Ok(());
+    }
+    let days = m
+        .window_days
+        .unwrap_or(crate::domain::goal::DEFAULT_WINDOW_DAYS)
+        .clamp(1, 366);
+    let (value, _) = measure::trailing_value(db, team_id, metric, days, Utc::now()).await?;
+    match value.value {
+        Some(v) => {
+            input.measurable.baseline = Some((v * 1000.0).round() / 1000.0);
+            Ok(())
+        }
+        None => Err(AppError::field(
+            "/measurable/baseline",
+            format!(
+                "cannot activate without a baseline: none was given, and the last {days} days of data hold {} of the {} needed to capture one",
+                value.n, value.min_sample
+            ),
+        )),
     }
 }
 

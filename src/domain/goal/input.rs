@@ -58,6 +58,9 @@ pub struct MeasurableInput {
     pub target: Option<f64>,
     #[serde(default)]
     pub milestones: Vec<MilestoneInput>,
+    /// For built-in metrics: the trailing window of days the current value is
+    /// computed over (1-365, default 30).
+    pub window_days: Option<u32>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize, ToSchema)]
@@ -143,6 +146,7 @@ impl super::GoalSpec {
                         note: Some(ms.note.clone()),
                     })
                     .collect(),
+                window_days: Some(m.window_days),
             },
             achievable: AchievableInput {
                 resources: Some(self.achievable.resources.clone()),

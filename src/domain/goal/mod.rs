@@ -5,7 +5,7 @@ mod parse;
 mod status;
 
 pub use input::*;
-pub use parse::{GoalContext, ParentGoal};
+pub use parse::{DEFAULT_WINDOW_DAYS, GoalContext, ParentGoal};
 pub use status::GoalStatus;
 
 use chrono::NaiveDate;
@@ -61,6 +61,8 @@ pub struct Measurable {
     pub baseline: Option<f64>,
     pub target: Option<f64>,
     pub milestones: Vec<Milestone>,
+    /// Days of data behind the current value of a built-in metric.
+    pub window_days: u32,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

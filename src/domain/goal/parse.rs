@@ -16,6 +16,10 @@ pub const MAX_TITLE: usize = 200;
 pub const MAX_TEXT: usize = 5000;
 /// The most milestones one goal may have.
 pub const MAX_MILESTONES: usize = 100;
+/// The trailing window a goal is measured over unless it says otherwise.
+pub const DEFAULT_WINDOW_DAYS: u32 = 30;
+/// The longest trailing window accepted.
+pub const MAX_WINDOW_DAYS: u32 = 366;
 
 /// What the rules need to know beyond the input itself, loaded by the caller.
 #[derive(Clone, Debug)]
@@ -185,9 +189,17 @@ fn parse_measurable(
         time_bound,
         errors,
     );
+    let window_days = input.window_days.unwrap_or(DEFAULT_WINDOW_DAYS);
+    if !(1..=MAX_WINDOW_DAYS).contains(&window_days) {
+        errors.push(
+            "/measurable/window_days",
+            format!("must be from 1 to {MAX_WINDOW_DAYS} days"),
+        );
+    }
     Measurable {
         metric_key,
         direction,
+        window_days,
         baseline: input.baseline,
         target: input.target,
         milestones,

@@ -37,6 +37,7 @@ pub(crate) fn complete() -> GoalInput {
                 target: 10.0,
                 note: None,
             }],
+            window_days: None,
         },
         achievable: AchievableInput {
             resources: Some("Two hours a day of reception time".into()),

@@ -1,0 +1,56 @@
+//! `smarter-bench`: measures `smarter` against the floor of the machine, in
+//! one run, so the figures can be compared across machines by their ratio.
+//!
+//! Each subcommand lives in its own file next to this one; `fixture` holds
+//! what they share (a throwaway database with an account and a token).
+
+mod api;
+mod fixture;
+mod http;
+mod wrk;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+/// Benchmarks of the smarter service, each against the floor of this machine.
+#[derive(Debug, Parser)]
+#[command(name = "smarter-bench", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Requests/s of GET /api/v1/goals/{id} on SQLite, against a bare axum
+    /// handler returning the same JSON (needs `wrk`).
+    Api(api::ApiArgs),
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    init_tracing();
+    let outcome = match Cli::parse().command {
+        Command::Api(args) => api::run(&args).await,
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs only when `RUST_LOG` asks for them: the service's per-request log
+/// line would otherwise flood the terminal during a run.
+fn init_tracing() {
+    if let Ok(filter) = EnvFilter::try_from_default_env() {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    }
+}
