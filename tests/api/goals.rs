@@ -10,6 +10,7 @@ use crate::helpers::{TestApp, TestUser, complete_goal, dual_test, pointers, prob
 mod access;
 mod lifecycle;
 mod listing;
+mod measured;
 mod progress;
 
 /// The id of a goal in a response.

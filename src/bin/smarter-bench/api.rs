@@ -29,7 +29,7 @@ use crate::http::get_once;
 use crate::wrk::{self, Load, Report};
 
 /// 127.0.0.1 on a free port.
-const LOOPBACK: SocketAddr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0));
+pub const LOOPBACK: SocketAddr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0));
 
 #[derive(Debug, Args)]
 pub struct ApiArgs {
@@ -141,14 +141,14 @@ fn floor_router(body: Bytes) -> Router {
 }
 
 /// A server task on this runtime, stopped gracefully on demand.
-struct Server {
-    port: u16,
+pub struct Server {
+    pub port: u16,
     stop: oneshot::Sender<()>,
     task: JoinHandle<anyhow::Result<()>>,
 }
 
 impl Server {
-    fn spawn<F, Fut>(port: u16, serve: F) -> Server
+    pub fn spawn<F, Fut>(port: u16, serve: F) -> Server
     where
         F: FnOnce(std::pin::Pin<Box<dyn Future<Output = ()> + Send>>) -> Fut,
         Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
@@ -160,7 +160,7 @@ impl Server {
         Server { port, stop, task }
     }
 
-    async fn stop(self) -> anyhow::Result<()> {
+    pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.stop.send(());
         tokio::time::timeout(Duration::from_secs(10), self.task)
             .await

@@ -33,7 +33,20 @@ impl ScratchDir {
 
     /// The URL of a SQLite database file in this directory (created on connect).
     pub fn sqlite_url(&self) -> String {
-        format!("sqlite://{}", self.path.join("bench.db").display())
+        self.sqlite_url_named("bench")
+    }
+
+    /// The URL of the SQLite database file `name.db` in this directory.
+    pub fn sqlite_url_named(&self, name: &str) -> String {
+        format!(
+            "sqlite://{}",
+            self.path.join(format!("{name}.db")).display()
+        )
+    }
+
+    /// A path in this directory.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.path.join(name)
     }
 }
 

@@ -1,5 +1,6 @@
-//! One plain HTTP/1.1 GET, enough to check a server before loading it
-//! (the library's HTTP client is a test-only dependency).
+//! Plain HTTP/1.1 requests over fresh connections, enough to check a server
+//! before loading it and to time single calls (the library's HTTP client is
+//! a test-only dependency).
 
 use std::time::Duration;
 
@@ -14,21 +15,41 @@ pub async fn get_once(
     path: &str,
     header: Option<&str>,
 ) -> anyhow::Result<(u16, Option<String>, Vec<u8>)> {
+    let headers: Vec<&str> = header.into_iter().collect();
+    request_once(port, "GET", path, &headers, &[], Duration::from_secs(10)).await
+}
+
+/// One request over a fresh connection, with extra header lines and a body
+/// (sent with its length when not empty), answered within `limit`.
+pub async fn request_once(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[&str],
+    body: &[u8],
+    limit: Duration,
+) -> anyhow::Result<(u16, Option<String>, Vec<u8>)> {
     let exchange = async {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).await?;
-        let extra = header.map(|h| format!("{h}\r\n")).unwrap_or_default();
-        let request = format!(
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{extra}Connection: close\r\n\r\n"
-        );
-        stream.write_all(request.as_bytes()).await?;
+        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n");
+        for header in headers {
+            head.push_str(header);
+            head.push_str("\r\n");
+        }
+        if !body.is_empty() {
+            head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+        }
+        head.push_str("Connection: close\r\n\r\n");
+        stream.write_all(head.as_bytes()).await?;
+        stream.write_all(body).await?;
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).await?;
         anyhow::Ok(raw)
     };
-    let raw = tokio::time::timeout(Duration::from_secs(10), exchange)
+    let raw = tokio::time::timeout(limit, exchange)
         .await
-        .with_context(|| format!("GET {path} on port {port} took over 10 s"))?
-        .with_context(|| format!("GET {path} on port {port}"))?;
+        .with_context(|| format!("{method} {path} on port {port} took over {limit:?}"))?
+        .with_context(|| format!("{method} {path} on port {port}"))?;
     parse_response(&raw)
 }
 

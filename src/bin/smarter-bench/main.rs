@@ -5,6 +5,7 @@
 //! what they share (a throwaway database with an account and a token).
 
 mod api;
+mod cx;
 mod fixture;
 mod http;
 mod wrk;
@@ -27,6 +28,9 @@ enum Command {
     /// Requests/s of GET /api/v1/goals/{id} on SQLite, against a bare axum
     /// handler returning the same JSON (needs `wrk`).
     Api(api::ApiArgs),
+    /// Ingestion through the API, CSV import with the CLI and every built-in
+    /// metric at a million events, against the database alone.
+    Cx(cx::CxArgs),
 }
 
 #[tokio::main]
@@ -34,6 +38,7 @@ async fn main() -> ExitCode {
     init_tracing();
     let outcome = match Cli::parse().command {
         Command::Api(args) => api::run(&args).await,
+        Command::Cx(args) => cx::run(&args).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -59,7 +59,7 @@ pub struct MeasurableInput {
     #[serde(default)]
     pub milestones: Vec<MilestoneInput>,
     /// For built-in metrics: the trailing window of days the current value is
-    /// computed over (1-365, default 30).
+    /// computed over (1-366, default 30).
     pub window_days: Option<u32>,
 }
 
