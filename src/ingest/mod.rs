@@ -4,23 +4,21 @@
 
 pub mod csv;
 pub mod json;
+mod writer;
 
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::events::{Event, EventKind, RowError};
 use crate::entities::ingest_batch;
 use crate::error::{AppError, AppResult};
-use crate::store::events::{Counts, write_chunk};
 use crate::store::is_unique_violation;
+use writer::{Writer, Written};
 
-/// Events buffered before they are written.
-const CHUNK: usize = 5000;
+/// Events handed to the writer at a time (small, so reading and writing overlap).
+const CHUNK: usize = 1000;
 /// Row errors listed in an answer; the total is always given.
 pub const MAX_REPORTED_ERRORS: usize = 100;
 
@@ -71,14 +69,14 @@ pub struct IngestReport {
 /// A batch being written, inside one transaction.
 pub struct Ingestion {
     db: DatabaseConnection,
-    /// Opened at the first write, so reading a slow upload holds no lock.
-    txn: Option<(DatabaseTransaction, i64)>,
+    /// Started at the first write (with the transaction), so reading a slow
+    /// upload holds no lock.
+    writer: Option<Writer>,
     request: IngestRequest,
     pending: Vec<(u64, Event)>,
     errors: Vec<RowError>,
     total_errors: u64,
     received: u64,
-    counts: Counts,
 }
 
 /// Either a fresh ingestion or the stored answer to a repeated key.
@@ -95,19 +93,18 @@ impl Ingestion {
         }
         Ok(Started::Fresh(Box::new(Ingestion {
             db: db.clone(),
-            txn: None,
+            writer: None,
             request,
             pending: Vec::with_capacity(CHUNK),
             errors: Vec::new(),
             total_errors: 0,
             received: 0,
-            counts: Counts::default(),
         })))
     }
 
     /// Opens the transaction and records the batch in it.
     async fn start(&mut self) -> AppResult<()> {
-        if self.txn.is_some() {
+        if self.writer.is_some() {
             return Ok(());
         }
         let request = &self.request;
@@ -131,7 +128,8 @@ impl Ingestion {
         };
         match row.insert(&txn).await {
             Ok(batch) => {
-                self.txn = Some((txn, batch.id));
+                let kind = request.kind;
+                self.writer = Some(Writer::spawn(txn, request.team_id, batch.id, kind));
                 Ok(())
             }
             Err(e) if is_unique_violation(&e) => {
@@ -180,26 +178,33 @@ impl Ingestion {
             return Ok(());
         }
         self.start().await?;
-        let (txn, batch_id) = self.txn.as_ref().expect("started above");
-        match write_chunk(
-            txn,
-            self.request.team_id,
-            *batch_id,
-            self.request.kind,
-            rows,
-        )
-        .await?
-        {
-            Ok(counts) => self.counts.add(counts),
-            Err(errors) => self.reject(errors),
-        }
+        self.writer
+            .as_ref()
+            .expect("started above")
+            .send(rows)
+            .await;
         Ok(())
+    }
+
+    /// Waits for the writer; its refusals join the row errors.
+    async fn written(&mut self) -> AppResult<Option<(Written, i64)>> {
+        let Some(writer) = self.writer.take() else {
+            return Ok(None);
+        };
+        let batch_id = writer.batch_id;
+        let mut written = writer.finish().await?;
+        if !written.errors.is_empty() {
+            self.reject(std::mem::take(&mut written.errors));
+            self.errors.sort_by_key(|e| e.row);
+        }
+        Ok(Some((written, batch_id)))
     }
 
     /// Commits when every row was good; otherwise stores nothing, records the
     /// failed batch and answers with the row errors.
     pub async fn finish(mut self) -> AppResult<IngestReport> {
         self.flush().await?;
+        let written = self.written().await?;
         if self.received == 0 && self.total_errors == 0 {
             self.reject(vec![RowError {
                 row: 0,
@@ -208,8 +213,8 @@ impl Ingestion {
             }]);
         }
         if self.total_errors > 0 {
-            if let Some((txn, _)) = self.txn.take() {
-                txn.rollback().await?;
+            if let Some((written, _)) = written {
+                written.txn.rollback().await?;
             }
             record_failure(
                 &self.db,
@@ -228,23 +233,21 @@ impl Ingestion {
                 total: self.total_errors,
             });
         }
-        let (txn, batch_id) = self
-            .txn
-            .take()
-            .expect("rows were written, so the batch started");
+        let (written, batch_id) = written.expect("rows were written, so the batch started");
+        let (txn, counts) = (written.txn, written.counts);
         let batch = ingest_batch::ActiveModel {
             id: Set(batch_id),
             status: Set("succeeded".into()),
             received: Set(self.received as i64),
-            new_count: Set(self.counts.new as i64),
-            updated_count: Set(self.counts.updated as i64),
-            unchanged_count: Set(self.counts.unchanged as i64),
+            new_count: Set(counts.new as i64),
+            updated_count: Set(counts.updated as i64),
+            unchanged_count: Set(counts.unchanged as i64),
             finished_at: Set(Some(Utc::now())),
             ..Default::default()
         };
         let batch = batch.update(&txn).await?;
         txn.commit().await?;
-        tracing::info!(batch = batch.id, kind = %self.request.kind, received = self.received, new = self.counts.new, "ingested");
+        tracing::info!(batch = batch.id, kind = %self.request.kind, received = self.received, new = counts.new, "ingested");
         Ok(report(&batch, false))
     }
 }

@@ -31,6 +31,8 @@ pub async fn insert_orders(
     if db.get_database_backend() != DbBackend::Postgres {
         let path = url.trim_start_matches("sqlite://").to_string();
         let orders: Vec<&Order> = orders.collect::<anyhow::Result<_>>()?;
+        // SQLite alone: the service's pool on the file is closed first.
+        db.close_by_ref().await?;
         return tokio::task::block_in_place(|| insert_sqlite(&path, team, &orders));
     }
     let started = Instant::now();
