@@ -5,11 +5,13 @@ pub mod account;
 pub mod achievability;
 pub mod cadence;
 pub mod cx_formulas;
+pub mod evaluation;
 pub mod events;
 pub mod field_errors;
 pub mod goal;
 pub mod metric;
 pub mod progress;
+pub mod schedule;
 pub mod smart;
 mod text_enum;
 

@@ -134,7 +134,7 @@ async fn measure(
     stopped.context("the app server failed")?;
 
     let mut imports = Vec::new();
-    for (name, count) in [("import-tenth", rows / 10), ("import", rows)] {
+    for (name, count) in [("import_tenth", rows / 10), ("import", rows)] {
         let url = target.fresh(scratch, name).await?;
         let conn = open(&url).await?;
         seed_account(&conn, now).await?;
