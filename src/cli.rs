@@ -8,8 +8,8 @@ use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::{
-    Config, DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_DATABASE_URL, DEFAULT_EVENTS_BODY_LIMIT,
-    DEFAULT_IMPORT_BODY_LIMIT,
+    Config, DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_CYCLE_TICK_SECS, DEFAULT_DATABASE_URL,
+    DEFAULT_EVENTS_BODY_LIMIT, DEFAULT_IMPORT_BODY_LIMIT,
 };
 use crate::domain::account::{NewUser, Role, parse_team_name};
 use crate::startup::Application;
@@ -42,6 +42,21 @@ pub enum Command {
     Demo,
     /// Import a CSV file of orders, reviews or survey responses (all or nothing).
     Import(ImportArgs),
+    /// Run every review cycle due at a moment (default: now) and exit.
+    Evaluate(EvaluateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// The moment to evaluate at, RFC 3339 (e.g. 2027-03-01T09:00:00+01:00); default now.
+    #[arg(long, value_parser = parse_moment)]
+    pub at: Option<chrono::DateTime<Utc>>,
+}
+
+fn parse_moment(raw: &str) -> Result<chrono::DateTime<Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(raw.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("\"{raw}\" is not an RFC 3339 time with an offset ({e})"))
 }
 
 #[derive(Debug, Args)]
@@ -73,6 +88,9 @@ pub struct ServeArgs {
     /// Largest accepted CSV upload, in bytes (uploads are streamed, not held in memory).
     #[arg(long, env = "SMARTER_IMPORT_BODY_LIMIT", default_value_t = DEFAULT_IMPORT_BODY_LIMIT)]
     pub import_body_limit: u64,
+    /// Seconds between two looks for due review cycles (0: never; run `smarter evaluate` instead).
+    #[arg(long, env = "SMARTER_CYCLE_TICK", default_value_t = DEFAULT_CYCLE_TICK_SECS)]
+    pub cycle_tick: u64,
 }
 
 #[derive(Debug, Args)]
@@ -164,6 +182,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo => crate::demo::load(&open(&cli.database_url).await?).await,
         Command::Import(args) => import(&cli.database_url, args).await,
+        Command::Evaluate(args) => {
+            let conn = open(&cli.database_url).await?;
+            let at = args.at.unwrap_or_else(Utc::now);
+            let report = crate::jobs::cycles::run_due_cycles(&conn, at).await?;
+            println!(
+                "evaluated {} goal(s) as of {}; {} missed cycle(s) recorded as skipped",
+                report.evaluated,
+                at.to_rfc3339(),
+                report.skipped
+            );
+            Ok(())
+        }
     }
 }
 
@@ -181,6 +211,8 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
     config.body_limit = args.body_limit;
     config.events_body_limit = args.events_body_limit;
     config.import_body_limit = args.import_body_limit;
+    config.cycle_tick =
+        (args.cycle_tick > 0).then(|| std::time::Duration::from_secs(args.cycle_tick));
     tracing::info!(
         database = %config.redacted_database_url(),
         bind = %config.bind,
@@ -188,6 +220,7 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
         body_limit = config.body_limit,
         events_body_limit = config.events_body_limit,
         import_body_limit = config.import_body_limit,
+        cycle_tick = ?config.cycle_tick,
         "starting smarter"
     );
     let app = Application::build(config).await?;

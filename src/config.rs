@@ -10,6 +10,8 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 /// The largest batch of events (JSON or NDJSON) accepted, in bytes.
 pub const DEFAULT_EVENTS_BODY_LIMIT: usize = 32 * 1024 * 1024;
+/// Seconds between two looks for due review cycles.
+pub const DEFAULT_CYCLE_TICK_SECS: u64 = 30;
 /// The largest CSV upload accepted, in bytes. Uploads are streamed, never held in memory.
 pub const DEFAULT_IMPORT_BODY_LIMIT: u64 = 4 * 1024 * 1024 * 1024;
 
@@ -22,6 +24,9 @@ pub struct Config {
     pub body_limit: usize,
     pub events_body_limit: usize,
     pub import_body_limit: u64,
+    /// How often the review cycles are looked for; `None` runs none (tests
+    /// and one-off commands call them directly).
+    pub cycle_tick: Option<std::time::Duration>,
 }
 
 impl Config {
@@ -36,6 +41,7 @@ impl Config {
             body_limit: DEFAULT_BODY_LIMIT,
             events_body_limit: DEFAULT_EVENTS_BODY_LIMIT,
             import_body_limit: DEFAULT_IMPORT_BODY_LIMIT,
+            cycle_tick: None,
         }
     }
 

@@ -9,6 +9,7 @@ pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod ingest;
+pub mod jobs;
 pub mod measure;
 pub mod startup;
 pub mod store;

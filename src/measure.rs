@@ -226,3 +226,53 @@ pub async fn achievability<C: ConnectionTrait>(
         &history, direction, current, target, weeks_left,
     )))
 }
+
+/// Weeks of values a trend looks back at most.
+const TREND_WEEKS: i64 = 13;
+
+/// The metric's recent values for a trend, oldest first, as `(day, value)`:
+/// whole weekly values of a built-in metric with events (dated by the
+/// week's Monday), or the observations recorded by hand, since `since` and
+/// within the last quarter.
+pub async fn recent_points<C: ConnectionTrait>(
+    db: &C,
+    team_id: i32,
+    key: &str,
+    since: NaiveDate,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<(NaiveDate, f64)>> {
+    let to = now.timestamp_millis();
+    let since_ms = since
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc()
+        .timestamp_millis();
+    let from = since_ms.max(to - TREND_WEEKS * 7 * 86_400_000);
+    if from >= to {
+        return Ok(Vec::new());
+    }
+    if let Some(Some(_)) = newest_event(db, team_id, key).await? {
+        let metric: CxMetric = key.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+        let window = Window::new(from, to).expect("checked above");
+        let settings = cx_metrics::settings(db, team_id, key).await?;
+        let series = cx_metrics::series(
+            db,
+            team_id,
+            metric,
+            window,
+            Bucket::Week,
+            &Filters::default(),
+            settings.min_sample,
+        )
+        .await?;
+        return Ok(series
+            .into_iter()
+            .filter(|(_, end, _)| *end <= to)
+            .filter_map(|(start, _, v)| Some((from_millis(start).date_naive(), v.value?)))
+            .collect());
+    }
+    let from_day = from_millis(from).date_naive();
+    let rows =
+        metrics::observations(db, team_id, key, Some(from_day), Some(now.date_naive())).await?;
+    Ok(rows.into_iter().map(|r| (r.observed_on, r.value)).collect())
+}

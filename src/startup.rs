@@ -80,10 +80,17 @@ impl Application {
         self,
         stop: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router)
+        let scheduler = match self.state.config.cycle_tick {
+            Some(every) => Some(crate::jobs::scheduler::start(self.state.db.clone(), every).await?),
+            None => None,
+        };
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(stop)
-            .await?;
-        Ok(())
+            .await;
+        if let Some(mut scheduler) = scheduler {
+            scheduler.shutdown().await?;
+        }
+        Ok(served?)
     }
 }
 

@@ -7,6 +7,7 @@ mod m20261122_000002_create_metrics;
 mod m20261122_000003_create_goals;
 mod m20261122_000004_create_cx_events;
 mod m20261122_000005_add_goal_trailing_window;
+mod m20261123_000006_create_review_cycles;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_goals::Migration),
             Box::new(m20261122_000004_create_cx_events::Migration),
             Box::new(m20261122_000005_add_goal_trailing_window::Migration),
+            Box::new(m20261123_000006_create_review_cycles::Migration),
         ]
     }
 }

@@ -12,7 +12,7 @@
 //!   that stopped arriving is `stale`: neither supports a judgement.
 
 use chrono::{Duration, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::goal::Direction;
@@ -58,7 +58,7 @@ pub struct EvaluationInput<'a> {
 }
 
 /// The next milestone and whether the goal is on course for it.
-#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MilestoneCheck {
     pub date: NaiveDate,
     pub target: f64,

@@ -13,6 +13,7 @@ use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveDateTime, Tim
 use chrono_tz::Tz;
 
 use super::cadence::{Cadence, ReviewSettings};
+use super::goal::{GoalSpec, GoalStatus};
 
 /// The most missed occurrences a catch-up lists one by one; the rest are counted.
 pub const MAX_LISTED_SKIPS: usize = 100;
@@ -95,6 +96,40 @@ impl Schedule<'_> {
         }
         plan
     }
+}
+
+/// The settings a goal's schedule follows, as text; `None` unless the goal
+/// is active. An edit that keeps the key keeps the next review date.
+pub fn schedule_key(spec: &GoalSpec) -> Option<String> {
+    if spec.status != GoalStatus::Active {
+        return None;
+    }
+    let r = &spec.review;
+    Some(format!(
+        "{}|{}|{}|{}|{}",
+        r.cadence.kind(),
+        r.cadence.cron_expression().unwrap_or(""),
+        r.timezone.name(),
+        r.time_of_day.format("%H:%M"),
+        spec.time_bound
+            .start
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    ))
+}
+
+/// The first review of an active goal after `now`; calendar cadences count
+/// from the goal's start (or from today, in the goal's time zone).
+pub fn first_review(spec: &GoalSpec, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if spec.status != GoalStatus::Active {
+        return None;
+    }
+    let today = now.with_timezone(&spec.review.timezone).date_naive();
+    let schedule = Schedule {
+        settings: &spec.review,
+        anchor: spec.time_bound.start.unwrap_or(today),
+    };
+    schedule.next_after(now)
 }
 
 /// How far apart calendar occurrences are.

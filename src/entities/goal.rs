@@ -38,6 +38,10 @@ pub struct Model {
     pub archived_at: Option<DateTimeUtc>,
     /// Days of events behind the current value of a built-in metric.
     pub trailing_window_days: i32,
+    /// The next due review of an active goal.
+    pub next_review_at: Option<DateTimeUtc>,
+    /// The review settings `next_review_at` was computed from.
+    pub schedule_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

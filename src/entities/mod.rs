@@ -2,6 +2,7 @@
 
 pub mod api_token;
 pub mod custom_metric;
+pub mod evaluation;
 pub mod goal;
 pub mod ingest_batch;
 pub mod membership;

@@ -1,13 +1,14 @@
 //! Goal rows: insert, optimistic update, scoped reads, archive.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
 
 use crate::domain::goal::{GoalSpec, GoalStatus};
+use crate::domain::schedule::{first_review, schedule_key};
 use crate::entities::goal;
 use crate::error::{AppError, AppResult};
 
@@ -30,6 +31,8 @@ pub async fn insert<C: ConnectionTrait>(
         created_by: Set(created_by),
         created_at: Set(now),
         updated_at: Set(now),
+        next_review_at: Set(first_review(spec, now)),
+        schedule_key: Set(schedule_key(spec)),
         ..Default::default()
     };
     apply_spec(&mut row, spec);
@@ -37,7 +40,8 @@ pub async fn insert<C: ConnectionTrait>(
 }
 
 /// Replaces the goal's fields if its version is still `expected_version`;
-/// otherwise nothing is written and the answer is 409.
+/// otherwise nothing is written and the answer is 409. The next review
+/// stays put unless the review settings, the start or the status changed.
 pub async fn update<C: ConnectionTrait>(
     db: &C,
     id: i32,
@@ -50,8 +54,17 @@ pub async fn update<C: ConnectionTrait>(
         ..Default::default()
     };
     apply_spec(&mut row, spec);
+    let key = schedule_key(spec);
+    let next_review = CaseStatement::new()
+        .case(
+            Expr::col(goal::Column::ScheduleKey).eq(key.clone()),
+            Expr::col(goal::Column::NextReviewAt),
+        )
+        .finally(Expr::value(first_review(spec, now)));
     let result = goal::Entity::update_many()
         .set(row)
+        .col_expr(goal::Column::NextReviewAt, next_review.into())
+        .col_expr(goal::Column::ScheduleKey, Expr::value(key))
         .col_expr(
             goal::Column::Version,
             Expr::col(goal::Column::Version).add(1),
@@ -84,6 +97,10 @@ pub async fn archive<C: ConnectionTrait>(
 ) -> AppResult<()> {
     let result = goal::Entity::update_many()
         .col_expr(goal::Column::ArchivedAt, Expr::value(now))
+        .col_expr(
+            goal::Column::NextReviewAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .col_expr(goal::Column::UpdatedAt, Expr::value(now))
         .col_expr(
             goal::Column::Version,

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod cx_metrics;
 pub mod db;
+pub mod evaluations;
 pub mod events;
 pub mod goals;
 mod goals_map;

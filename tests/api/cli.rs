@@ -172,6 +172,7 @@ pub async fn start_app(url: &str) -> String {
 }
 
 mod demo;
+mod evaluate;
 mod help;
 mod migrate;
 mod users;

@@ -6,6 +6,7 @@ mod helpers;
 
 mod accounts;
 mod cli;
+mod cycles;
 mod goals;
 mod goals_bad_input;
 mod ingest;

@@ -31,6 +31,8 @@ pub struct GoalResponse {
     pub smart_check: SmartCheck,
     /// Where the metric stands (value, sample, progress, staleness), when there is data.
     pub progress: Option<Measurement>,
+    /// When the goal is evaluated next (active goals only).
+    pub next_review_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub archived_at: Option<DateTime<Utc>>,

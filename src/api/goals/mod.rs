@@ -1,6 +1,7 @@
 //! `/api/v1/goals`: create, list, read, update (optimistic), archive.
 
 mod dto;
+mod evaluations;
 mod service;
 
 pub use dto::{GoalListQuery, GoalPage, GoalResponse};
@@ -25,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_goals, create_goal))
         .routes(routes!(get_goal, replace_goal, patch_goal, archive_goal))
+        .routes(routes!(evaluations::list_evaluations))
 }
 
 fn with_etag(status: StatusCode, goal: GoalResponse) -> Response {

@@ -82,6 +82,7 @@ pub async fn to_response<C: ConnectionTrait>(
         review: input.review,
         smart_check,
         progress,
+        next_review_at: model.next_review_at,
         created_at: model.created_at,
         updated_at: model.updated_at,
         archived_at: model.archived_at,

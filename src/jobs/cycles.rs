@@ -1,0 +1,160 @@
+//! The SMARTER review cycles: every active goal whose review is due is
+//! evaluated once, its schedule moved to the next occurrence, and cycles
+//! missed while nothing ran are recorded as skipped.
+//!
+//! Exactly once, however many processes share the database: a cycle is
+//! claimed by moving the goal's `next_review_at` on from the value it was
+//! read with (a conditional update) and by inserting its evaluation row,
+//! unique per (goal, scheduled time), in the same transaction.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+use serde::Serialize;
+
+use crate::domain::evaluation::{EvaluationInput, Findings, evaluate};
+use crate::domain::goal::{Direction, GoalSpec};
+use crate::domain::schedule::Schedule;
+use crate::entities::goal;
+use crate::error::AppResult;
+use crate::measure;
+use crate::store::{evaluations, goals, is_unique_violation};
+
+/// Goals read per round.
+const ROUND: u64 = 200;
+
+/// What one pass did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CyclesReport {
+    /// Cycles evaluated by this pass.
+    pub evaluated: u64,
+    /// Missed cycles recorded as skipped.
+    pub skipped: u64,
+    /// Cycles another process ran first.
+    pub claimed_elsewhere: u64,
+}
+
+/// Runs every cycle due at `now`.
+#[tracing::instrument(skip(db), err)]
+pub async fn run_due_cycles(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> AppResult<CyclesReport> {
+    let mut report = CyclesReport::default();
+    let mut after_id = 0;
+    loop {
+        let due = goal::Entity::find()
+            .filter(goal::Column::Status.eq("active"))
+            .filter(goal::Column::ArchivedAt.is_null())
+            .filter(goal::Column::NextReviewAt.lte(now))
+            .filter(goal::Column::Id.gt(after_id))
+            .order_by_asc(goal::Column::Id)
+            .limit(ROUND)
+            .all(db)
+            .await?;
+        let Some(last) = due.last() else { break };
+        after_id = last.id;
+        for model in due {
+            run_cycle(db, model, now, &mut report).await?;
+        }
+    }
+    if report.evaluated > 0 || report.skipped > 0 {
+        tracing::info!(
+            evaluated = report.evaluated,
+            skipped = report.skipped,
+            "review cycles ran"
+        );
+    }
+    Ok(report)
+}
+
+async fn run_cycle(
+    db: &DatabaseConnection,
+    model: goal::Model,
+    now: DateTime<Utc>,
+    report: &mut CyclesReport,
+) -> AppResult<()> {
+    let Some(due) = model.next_review_at else {
+        return Ok(());
+    };
+    let spec = goals::spec_from_model(&model)?;
+    let anchor = spec.time_bound.start.unwrap_or_else(|| {
+        model
+            .created_at
+            .with_timezone(&spec.review.timezone)
+            .date_naive()
+    });
+    let plan = Schedule {
+        settings: &spec.review,
+        anchor,
+    }
+    .plan(due, now);
+    let Some(run) = plan.run else { return Ok(()) };
+    // Reading the data takes the longest; it holds no write lock.
+    let (findings, n) = findings(db, &model, &spec, now).await?;
+    let txn = db.begin().await?;
+    let moved = goal::Entity::update_many()
+        .col_expr(goal::Column::NextReviewAt, Expr::value(plan.next_due))
+        .filter(goal::Column::Id.eq(model.id))
+        .filter(goal::Column::NextReviewAt.eq(due))
+        .exec(&txn)
+        .await?;
+    if moved.rows_affected == 0 {
+        txn.rollback().await?;
+        report.claimed_elsewhere += 1;
+        return Ok(());
+    }
+    let key = (model.id, model.team_id);
+    let m = &spec.measurable;
+    match evaluations::insert_run(&txn, key, run, &findings, (m.baseline, m.target, n), now).await {
+        Ok(_) => {}
+        Err(e) if is_unique_violation(&e) => {
+            txn.rollback().await?;
+            report.claimed_elsewhere += 1;
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    }
+    evaluations::insert_skipped(&txn, key, &plan.skipped, now).await?;
+    txn.commit().await?;
+    report.evaluated += 1;
+    report.skipped += plan.skipped_total;
+    Ok(())
+}
+
+/// Evaluates the goal on its data as of `now`; also returns the sample size.
+async fn findings(
+    db: &DatabaseConnection,
+    model: &goal::Model,
+    spec: &GoalSpec,
+    now: DateTime<Utc>,
+) -> AppResult<(Findings, Option<i64>)> {
+    let m = &spec.measurable;
+    let measurement = measure::measure(db, model.team_id, spec, now).await?;
+    let today = now.with_timezone(&spec.review.timezone).date_naive();
+    let start = spec.time_bound.start.unwrap_or(today);
+    let history = match m.metric_key.as_deref() {
+        Some(key) => measure::recent_points(db, model.team_id, key, start, now).await?,
+        None => Vec::new(),
+    };
+    let milestones: Vec<_> = m.milestones.iter().map(|x| (x.date, x.target)).collect();
+    let input = EvaluationInput {
+        direction: m.direction.unwrap_or(Direction::Increase),
+        baseline: m.baseline.unwrap_or_default(),
+        target: m.target.unwrap_or_default(),
+        start,
+        deadline: spec.time_bound.deadline.unwrap_or(today),
+        today,
+        current: measurement
+            .as_ref()
+            .and_then(|x| x.current)
+            .filter(|_| m.baseline.is_some() && m.target.is_some()),
+        stale: measurement.as_ref().is_some_and(|x| x.stale),
+        history: &history,
+        milestones: &milestones,
+    };
+    Ok((evaluate(&input), measurement.map(|x| x.n)))
+}
