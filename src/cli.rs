@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::{
     Config, DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_CYCLE_TICK_SECS, DEFAULT_DATABASE_URL,
-    DEFAULT_EVENTS_BODY_LIMIT, DEFAULT_IMPORT_BODY_LIMIT,
+    DEFAULT_EVENTS_BODY_LIMIT, DEFAULT_IMPORT_BODY_LIMIT, DEFAULT_MAIL_FROM, DEFAULT_OUTBOX_DIR,
 };
 use crate::domain::account::{NewUser, Role, parse_team_name};
 use crate::startup::Application;
@@ -42,8 +42,10 @@ pub enum Command {
     Demo,
     /// Import a CSV file of orders, reviews or survey responses (all or nothing).
     Import(ImportArgs),
-    /// Run every review cycle due at a moment (default: now) and exit.
+    /// Run every review cycle due at a moment (default: now), send the mail, and exit.
     Evaluate(EvaluateArgs),
+    /// List the mail waiting or failed, and put failed mail back in the queue.
+    Outbox(OutboxArgs),
 }
 
 #[derive(Debug, Args)]
@@ -51,6 +53,44 @@ pub struct EvaluateArgs {
     /// The moment to evaluate at, RFC 3339 (e.g. 2027-03-01T09:00:00+01:00); default now.
     #[arg(long, value_parser = parse_moment)]
     pub at: Option<chrono::DateTime<Utc>>,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct OutboxArgs {
+    /// Put every failed message back in the queue (it is sent at the next tick or `smarter evaluate`).
+    #[arg(long)]
+    pub retry_failed: bool,
+}
+
+/// How review emails leave.
+#[derive(Debug, Args)]
+pub struct MailArgs {
+    /// SMTP server in lettre's URL syntax: smtp://host:25, smtp://host:587?tls=required,
+    /// smtps://user:password@host:465. Unset: emails are written to the outbox folder.
+    #[arg(long, env = "SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of review emails.
+    #[arg(long, env = "SMARTER_MAIL_FROM", default_value = DEFAULT_MAIL_FROM)]
+    pub mail_from: String,
+    /// Where emails are written when no SMTP server is set.
+    #[arg(long, env = "SMARTER_OUTBOX_DIR", default_value = DEFAULT_OUTBOX_DIR)]
+    pub outbox_dir: std::path::PathBuf,
+    /// The address users reach the service at, used in review links (default: http://127.0.0.1:8080/).
+    #[arg(long, env = "SMARTER_BASE_URL")]
+    pub base_url: Option<url::Url>,
+}
+
+impl MailArgs {
+    fn apply(self, config: &mut Config) {
+        if let Some(base_url) = self.base_url {
+            config.base_url = base_url;
+        }
+        config.smtp_url = self.smtp_url;
+        config.mail_from = self.mail_from;
+        config.outbox_dir = self.outbox_dir;
+    }
 }
 
 fn parse_moment(raw: &str) -> Result<chrono::DateTime<Utc>, String> {
@@ -76,9 +116,6 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, env = "SMARTER_BIND", default_value = DEFAULT_BIND)]
     pub bind: SocketAddr,
-    /// The address users reach the service at, used in emailed links (default: http://BIND/).
-    #[arg(long, env = "SMARTER_BASE_URL")]
-    pub base_url: Option<url::Url>,
     /// Largest accepted JSON request body, in bytes.
     #[arg(long, env = "SMARTER_BODY_LIMIT", default_value_t = DEFAULT_BODY_LIMIT)]
     pub body_limit: usize,
@@ -91,6 +128,8 @@ pub struct ServeArgs {
     /// Seconds between two looks for due review cycles (0: never; run `smarter evaluate` instead).
     #[arg(long, env = "SMARTER_CYCLE_TICK", default_value_t = DEFAULT_CYCLE_TICK_SECS)]
     pub cycle_tick: u64,
+    #[command(flatten)]
+    pub mail: MailArgs,
 }
 
 #[derive(Debug, Args)]
@@ -182,19 +221,56 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo => crate::demo::load(&open(&cli.database_url).await?).await,
         Command::Import(args) => import(&cli.database_url, args).await,
-        Command::Evaluate(args) => {
-            let conn = open(&cli.database_url).await?;
-            let at = args.at.unwrap_or_else(Utc::now);
-            let report = crate::jobs::cycles::run_due_cycles(&conn, at).await?;
-            println!(
-                "evaluated {} goal(s) as of {}; {} missed cycle(s) recorded as skipped",
-                report.evaluated,
-                at.to_rfc3339(),
-                report.skipped
-            );
-            Ok(())
-        }
+        Command::Evaluate(args) => evaluate(&cli.database_url, args).await,
+        Command::Outbox(args) => outbox(&cli.database_url, args).await,
     }
+}
+
+async fn evaluate(url: &str, args: EvaluateArgs) -> anyhow::Result<()> {
+    use crate::mail::deliver::{Transport, deliver_due};
+    let conn = open(url).await?;
+    let mut config = Config::new(url, DEFAULT_BIND.parse().expect("a socket address"));
+    args.mail.apply(&mut config);
+    let at = args.at.unwrap_or_else(Utc::now);
+    let policy = crate::jobs::cycles::ReviewPolicy::default();
+    let report = crate::jobs::cycles::run_due_cycles(&conn, &policy, at).await?;
+    println!(
+        "evaluated {} goal(s) as of {}; {} missed cycle(s) recorded as skipped",
+        report.evaluated,
+        at.to_rfc3339(),
+        report.skipped
+    );
+    let mail = config.mail_settings();
+    let sent = deliver_due(&conn, &Transport::new(&mail)?, &mail, Utc::now()).await?;
+    let place = match &mail.smtp_url {
+        Some(url) => format!("to {}", crate::config::redact_url(url)),
+        None => format!("as files in {}", mail.outbox_dir.display()),
+    };
+    println!(
+        "mail: {} sent {place}, {} to retry, {} failed",
+        sent.sent, sent.retrying, sent.failed
+    );
+    Ok(())
+}
+
+async fn outbox(url: &str, args: OutboxArgs) -> anyhow::Result<()> {
+    let conn = open(url).await?;
+    if args.retry_failed {
+        let n = crate::mail::deliver::retry_failed(&conn, Utc::now()).await?;
+        println!("{n} failed message(s) queued again");
+    }
+    for row in crate::store::outbox::unsent(&conn).await? {
+        let error = row
+            .last_error
+            .as_deref()
+            .map(|e| format!(" — {e}"))
+            .unwrap_or_default();
+        println!(
+            "{:>6}  {:<8} {:<7} attempts {}  {}  \"{}\"{error}",
+            row.id, row.status, row.kind, row.attempts, row.recipient, row.subject
+        );
+    }
+    Ok(())
 }
 
 async fn open(url: &str) -> anyhow::Result<sea_orm::DatabaseConnection> {
@@ -205,9 +281,7 @@ async fn open(url: &str) -> anyhow::Result<sea_orm::DatabaseConnection> {
 
 async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
     let mut config = Config::new(database_url, args.bind);
-    if let Some(base_url) = args.base_url {
-        config.base_url = base_url;
-    }
+    args.mail.apply(&mut config);
     config.body_limit = args.body_limit;
     config.events_body_limit = args.events_body_limit;
     config.import_body_limit = args.import_body_limit;

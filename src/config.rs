@@ -10,6 +10,10 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 /// The largest batch of events (JSON or NDJSON) accepted, in bytes.
 pub const DEFAULT_EVENTS_BODY_LIMIT: usize = 32 * 1024 * 1024;
+/// The sender of review emails.
+pub const DEFAULT_MAIL_FROM: &str = "smarter <smarter@localhost>";
+/// Where emails are written when no SMTP server is configured.
+pub const DEFAULT_OUTBOX_DIR: &str = "outbox";
 /// Seconds between two looks for due review cycles.
 pub const DEFAULT_CYCLE_TICK_SECS: u64 = 30;
 /// The largest CSV upload accepted, in bytes. Uploads are streamed, never held in memory.
@@ -27,6 +31,10 @@ pub struct Config {
     /// How often the review cycles are looked for; `None` runs none (tests
     /// and one-off commands call them directly).
     pub cycle_tick: Option<std::time::Duration>,
+    /// SMTP server in lettre's URL syntax; `None` writes `.eml` files to `outbox_dir`.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub outbox_dir: std::path::PathBuf,
 }
 
 impl Config {
@@ -42,6 +50,21 @@ impl Config {
             events_body_limit: DEFAULT_EVENTS_BODY_LIMIT,
             import_body_limit: DEFAULT_IMPORT_BODY_LIMIT,
             cycle_tick: None,
+            smtp_url: None,
+            mail_from: DEFAULT_MAIL_FROM.into(),
+            outbox_dir: DEFAULT_OUTBOX_DIR.into(),
+        }
+    }
+
+    /// How mail is sent.
+    pub fn mail_settings(&self) -> crate::mail::deliver::MailSettings {
+        crate::mail::deliver::MailSettings {
+            smtp_url: self.smtp_url.clone(),
+            from: self.mail_from.clone(),
+            outbox_dir: self.outbox_dir.clone(),
+            base_url: self.base_url.clone(),
+            max_attempts: 8,
+            lease: chrono::Duration::minutes(5),
         }
     }
 

@@ -10,6 +10,7 @@ pub mod entities;
 pub mod error;
 pub mod ingest;
 pub mod jobs;
+pub mod mail;
 pub mod measure;
 pub mod startup;
 pub mod store;

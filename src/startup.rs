@@ -81,7 +81,14 @@ impl Application {
         stop: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let scheduler = match self.state.config.cycle_tick {
-            Some(every) => Some(crate::jobs::scheduler::start(self.state.db.clone(), every).await?),
+            Some(every) => Some(
+                crate::jobs::scheduler::start(
+                    self.state.db.clone(),
+                    every,
+                    self.state.config.mail_settings(),
+                )
+                .await?,
+            ),
             None => None,
         };
         let served = axum::serve(self.listener, self.router)

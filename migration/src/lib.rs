@@ -8,6 +8,7 @@ mod m20261122_000003_create_goals;
 mod m20261122_000004_create_cx_events;
 mod m20261122_000005_add_goal_trailing_window;
 mod m20261123_000006_create_review_cycles;
+mod m20261123_000007_create_reviews_and_outbox;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_create_cx_events::Migration),
             Box::new(m20261122_000005_add_goal_trailing_window::Migration),
             Box::new(m20261123_000006_create_review_cycles::Migration),
+            Box::new(m20261123_000007_create_reviews_and_outbox::Migration),
         ]
     }
 }

@@ -7,5 +7,7 @@ pub mod goal;
 pub mod ingest_batch;
 pub mod membership;
 pub mod metric_observation;
+pub mod outbox_message;
+pub mod review_request;
 pub mod team;
 pub mod user;

@@ -21,10 +21,25 @@ use crate::domain::schedule::Schedule;
 use crate::entities::goal;
 use crate::error::AppResult;
 use crate::measure;
-use crate::store::{evaluations, goals, is_unique_violation};
+use crate::store::{evaluations, goals, is_unique_violation, reviews};
 
 /// Goals read per round.
 const ROUND: u64 = 200;
+
+/// How reviews are asked for.
+#[derive(Clone, Copy, Debug)]
+pub struct ReviewPolicy {
+    /// How long an emailed review link works.
+    pub link_ttl: chrono::Duration,
+}
+
+impl Default for ReviewPolicy {
+    fn default() -> Self {
+        ReviewPolicy {
+            link_ttl: chrono::Duration::days(14),
+        }
+    }
+}
 
 /// What one pass did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -37,10 +52,12 @@ pub struct CyclesReport {
     pub claimed_elsewhere: u64,
 }
 
-/// Runs every cycle due at `now`.
+/// Runs every cycle due at `now`: evaluates it, opens its review request
+/// and queues the review email, all in one transaction.
 #[tracing::instrument(skip(db), err)]
 pub async fn run_due_cycles(
     db: &DatabaseConnection,
+    policy: &ReviewPolicy,
     now: DateTime<Utc>,
 ) -> AppResult<CyclesReport> {
     let mut report = CyclesReport::default();
@@ -58,7 +75,7 @@ pub async fn run_due_cycles(
         let Some(last) = due.last() else { break };
         after_id = last.id;
         for model in due {
-            run_cycle(db, model, now, &mut report).await?;
+            run_cycle(db, policy, model, now, &mut report).await?;
         }
     }
     if report.evaluated > 0 || report.skipped > 0 {
@@ -73,6 +90,7 @@ pub async fn run_due_cycles(
 
 async fn run_cycle(
     db: &DatabaseConnection,
+    policy: &ReviewPolicy,
     model: goal::Model,
     now: DateTime<Utc>,
     report: &mut CyclesReport,
@@ -109,16 +127,29 @@ async fn run_cycle(
     }
     let key = (model.id, model.team_id);
     let m = &spec.measurable;
-    match evaluations::insert_run(&txn, key, run, &findings, (m.baseline, m.target, n), now).await {
-        Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => {
-            txn.rollback().await?;
-            report.claimed_elsewhere += 1;
-            return Ok(());
-        }
-        Err(e) => return Err(e.into()),
-    }
+    let evaluation =
+        match evaluations::insert_run(&txn, key, run, &findings, (m.baseline, m.target, n), now)
+            .await
+        {
+            Ok(evaluation) => evaluation,
+            Err(e) if is_unique_violation(&e) => {
+                txn.rollback().await?;
+                report.claimed_elsewhere += 1;
+                return Ok(());
+            }
+            Err(e) => return Err(e.into()),
+        };
     evaluations::insert_skipped(&txn, key, &plan.skipped, now).await?;
+    reviews::open_review(
+        &txn,
+        &model,
+        &spec,
+        evaluation.id,
+        &findings,
+        policy.link_ttl,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     report.evaluated += 1;
     report.skipped += plan.skipped_total;

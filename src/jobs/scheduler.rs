@@ -11,28 +11,50 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::Mutex;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
-use super::cycles::run_due_cycles;
+use super::cycles::{ReviewPolicy, run_due_cycles};
+use crate::mail::deliver::{MailSettings, Transport, deliver_due};
 
-/// Runs the due cycles once now (catching up after downtime), then every
-/// `every`. A tick that finds the previous one still running does nothing.
-pub async fn start(db: DatabaseConnection, every: Duration) -> anyhow::Result<JobScheduler> {
-    let busy = Arc::new(Mutex::new(()));
-    tokio::spawn(tick(db.clone(), busy.clone()));
+/// What a tick works with.
+struct Work {
+    db: DatabaseConnection,
+    transport: Transport,
+    mail: MailSettings,
+    busy: Mutex<()>,
+}
+
+/// Runs the due cycles and sends the due mail once now (catching up after
+/// downtime), then every `every`. A tick that finds the previous one still
+/// running does nothing.
+pub async fn start(
+    db: DatabaseConnection,
+    every: Duration,
+    mail: MailSettings,
+) -> anyhow::Result<JobScheduler> {
+    let work = Arc::new(Work {
+        db,
+        transport: Transport::new(&mail)?,
+        mail,
+        busy: Mutex::new(()),
+    });
+    tokio::spawn(tick(work.clone()));
     let scheduler = JobScheduler::new().await?;
     scheduler
         .add(Job::new_repeated_async(every, move |_, _| {
-            Box::pin(tick(db.clone(), busy.clone()))
+            Box::pin(tick(work.clone()))
         })?)
         .await?;
     scheduler.start().await?;
     Ok(scheduler)
 }
 
-async fn tick(db: DatabaseConnection, busy: Arc<Mutex<()>>) {
-    let Ok(_running) = busy.try_lock() else {
+async fn tick(work: Arc<Work>) {
+    let Ok(_running) = work.busy.try_lock() else {
         return;
     };
-    if let Err(err) = run_due_cycles(&db, Utc::now()).await {
+    if let Err(err) = run_due_cycles(&work.db, &ReviewPolicy::default(), Utc::now()).await {
         tracing::error!(error = %err, "review cycles failed; the next tick retries");
+    }
+    if let Err(err) = deliver_due(&work.db, &work.transport, &work.mail, Utc::now()).await {
+        tracing::error!(error = %err, "mail delivery failed; the next tick retries");
     }
 }

@@ -9,6 +9,8 @@ pub mod events;
 pub mod goals;
 mod goals_map;
 pub mod metrics;
+pub mod outbox;
+pub mod reviews;
 pub mod tokens;
 
 /// Whether a database error is a unique-constraint violation.

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use smarter::domain::account::Role;
-use smarter::jobs::cycles::{CyclesReport, run_due_cycles};
+use smarter::jobs::cycles::{CyclesReport, ReviewPolicy, run_due_cycles};
 use smarter::store::db;
 
 use crate::helpers::{TestApp, TestUser, complete_goal, dual_test, problem};
@@ -17,14 +17,14 @@ fn utc(s: &str) -> DateTime<Utc> {
 
 /// An active weekly goal (Mondays 09:00 Warsaw from 4 January 2027) on churn
 /// from 12 % to 8 % by the end of June, measured from values entered by hand.
-fn weekly_goal(team_id: i32) -> Value {
+pub fn weekly_goal(team_id: i32) -> Value {
     let mut goal = complete_goal(team_id);
     goal["measurable"]["milestones"] = json!([{"date": "2027-03-29", "target": 10.0}]);
     goal["time_bound"] = json!({"start": "2027-01-04", "deadline": "2027-06-28"});
     goal
 }
 
-async fn create(app: &TestApp, user: &TestUser, body: &Value) -> Value {
+pub async fn create(app: &TestApp, user: &TestUser, body: &Value) -> Value {
     let response = app.post("/api/v1/goals", &user.token, body).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     response.json().await.unwrap()
@@ -76,7 +76,9 @@ async fn observe(app: &TestApp, user: &TestUser, date: &str, value: f64) {
 }
 
 async fn cycles_at(app: &TestApp, at: &str) -> CyclesReport {
-    run_due_cycles(&app.db, utc(at)).await.unwrap()
+    run_due_cycles(&app.db, &ReviewPolicy::default(), utc(at))
+        .await
+        .unwrap()
 }
 
 dual_test! {
@@ -199,7 +201,11 @@ dual_test! {
         }
         let other = db::connect(&app.database_url).await.unwrap();
         let at = utc("2027-01-11T09:00:00Z");
-        let (a, b) = tokio::join!(run_due_cycles(&app.db, at), run_due_cycles(&other, at));
+        let policy = ReviewPolicy::default();
+        let (a, b) = tokio::join!(
+            run_due_cycles(&app.db, &policy, at),
+            run_due_cycles(&other, &policy, at)
+        );
         let (a, b) = (a.unwrap(), b.unwrap());
         assert_eq!(a.evaluated + b.evaluated, 200, "{a:?} {b:?}");
         let count = |sql: &str| {

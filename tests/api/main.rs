@@ -10,6 +10,8 @@ mod cycles;
 mod goals;
 mod goals_bad_input;
 mod ingest;
+mod mail;
 mod metric_values;
 mod metrics;
 mod service;
+mod smtp_server;
