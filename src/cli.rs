@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::{
     Config, DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_CYCLE_TICK_SECS, DEFAULT_DATABASE_URL,
     DEFAULT_EVENTS_BODY_LIMIT, DEFAULT_IMPORT_BODY_LIMIT, DEFAULT_MAIL_FROM, DEFAULT_OUTBOX_DIR,
+    DEFAULT_REMINDER_AFTER_HOURS, DEFAULT_REVIEW_LINK_DAYS,
 };
 use crate::domain::account::{NewUser, Role, parse_team_name};
 use crate::startup::Application;
@@ -80,6 +81,14 @@ pub struct MailArgs {
     /// The address users reach the service at, used in review links (default: http://127.0.0.1:8080/).
     #[arg(long, env = "SMARTER_BASE_URL")]
     pub base_url: Option<url::Url>,
+    /// Days an emailed review link works.
+    #[arg(long, env = "SMARTER_REVIEW_LINK_DAYS", default_value_t = DEFAULT_REVIEW_LINK_DAYS,
+        value_parser = clap::value_parser!(i64).range(1..=365))]
+    pub review_link_days: i64,
+    /// Hours a review waits unanswered before its one reminder.
+    #[arg(long, env = "SMARTER_REMINDER_AFTER_HOURS", default_value_t = DEFAULT_REMINDER_AFTER_HOURS,
+        value_parser = clap::value_parser!(i64).range(1..=8760))]
+    pub reminder_after_hours: i64,
 }
 
 impl MailArgs {
@@ -90,6 +99,8 @@ impl MailArgs {
         config.smtp_url = self.smtp_url;
         config.mail_from = self.mail_from;
         config.outbox_dir = self.outbox_dir;
+        config.review_link_ttl = chrono::Duration::days(self.review_link_days);
+        config.reminder_after = chrono::Duration::hours(self.reminder_after_hours);
     }
 }
 
@@ -232,14 +243,17 @@ async fn evaluate(url: &str, args: EvaluateArgs) -> anyhow::Result<()> {
     let mut config = Config::new(url, DEFAULT_BIND.parse().expect("a socket address"));
     args.mail.apply(&mut config);
     let at = args.at.unwrap_or_else(Utc::now);
-    let policy = crate::jobs::cycles::ReviewPolicy::default();
-    let report = crate::jobs::cycles::run_due_cycles(&conn, &policy, at).await?;
+    let report = crate::jobs::cycles::run_due_cycles(&conn, &config.review_policy(), at).await?;
     println!(
         "evaluated {} goal(s) as of {}; {} missed cycle(s) recorded as skipped",
         report.evaluated,
         at.to_rfc3339(),
         report.skipped
     );
+    let reminded = crate::store::reviews::send_reminders(&conn, config.reminder_after, at).await?;
+    if reminded > 0 {
+        println!("{reminded} unanswered review(s) reminded");
+    }
     let mail = config.mail_settings();
     let sent = deliver_due(&conn, &Transport::new(&mail)?, &mail, Utc::now()).await?;
     let place = match &mail.smtp_url {

@@ -14,6 +14,10 @@ pub const DEFAULT_EVENTS_BODY_LIMIT: usize = 32 * 1024 * 1024;
 pub const DEFAULT_MAIL_FROM: &str = "smarter <smarter@localhost>";
 /// Where emails are written when no SMTP server is configured.
 pub const DEFAULT_OUTBOX_DIR: &str = "outbox";
+/// Days an emailed review link works.
+pub const DEFAULT_REVIEW_LINK_DAYS: i64 = 14;
+/// Hours a review waits unanswered before its reminder.
+pub const DEFAULT_REMINDER_AFTER_HOURS: i64 = 72;
 /// Seconds between two looks for due review cycles.
 pub const DEFAULT_CYCLE_TICK_SECS: u64 = 30;
 /// The largest CSV upload accepted, in bytes. Uploads are streamed, never held in memory.
@@ -35,6 +39,10 @@ pub struct Config {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub outbox_dir: std::path::PathBuf,
+    /// How long an emailed review link works.
+    pub review_link_ttl: chrono::Duration,
+    /// How long a review waits unanswered before its one reminder.
+    pub reminder_after: chrono::Duration,
 }
 
 impl Config {
@@ -53,6 +61,8 @@ impl Config {
             smtp_url: None,
             mail_from: DEFAULT_MAIL_FROM.into(),
             outbox_dir: DEFAULT_OUTBOX_DIR.into(),
+            review_link_ttl: chrono::Duration::days(DEFAULT_REVIEW_LINK_DAYS),
+            reminder_after: chrono::Duration::hours(DEFAULT_REMINDER_AFTER_HOURS),
         }
     }
 
@@ -65,6 +75,13 @@ impl Config {
             base_url: self.base_url.clone(),
             max_attempts: 8,
             lease: chrono::Duration::minutes(5),
+        }
+    }
+
+    /// How reviews are asked for.
+    pub fn review_policy(&self) -> crate::jobs::cycles::ReviewPolicy {
+        crate::jobs::cycles::ReviewPolicy {
+            link_ttl: self.review_link_ttl,
         }
     }
 

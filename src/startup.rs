@@ -82,12 +82,8 @@ impl Application {
     ) -> anyhow::Result<()> {
         let scheduler = match self.state.config.cycle_tick {
             Some(every) => Some(
-                crate::jobs::scheduler::start(
-                    self.state.db.clone(),
-                    every,
-                    self.state.config.mail_settings(),
-                )
-                .await?,
+                crate::jobs::scheduler::start(self.state.db.clone(), every, &self.state.config)
+                    .await?,
             ),
             None => None,
         };

@@ -9,6 +9,7 @@ mod me;
 mod metric_values;
 mod metrics;
 mod openapi;
+mod outbox;
 mod tokens;
 
 pub use extract::{ApiJson, ApiPath, ApiQuery, parse_json_value};
@@ -36,6 +37,7 @@ pub fn router(config: &Config) -> axum::Router<AppState> {
         .merge(goals::router())
         .merge(metrics::router())
         .merge(metric_values::router())
+        .merge(outbox::router())
         .merge(tokens::router())
         .merge(me::router());
     let (router, doc) = OpenApiRouter::new().nest("/api/v1", api).split_for_parts();

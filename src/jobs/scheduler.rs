@@ -12,13 +12,17 @@ use tokio::sync::Mutex;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 use super::cycles::{ReviewPolicy, run_due_cycles};
+use crate::config::Config;
 use crate::mail::deliver::{MailSettings, Transport, deliver_due};
+use crate::store::reviews::send_reminders;
 
 /// What a tick works with.
 struct Work {
     db: DatabaseConnection,
     transport: Transport,
     mail: MailSettings,
+    policy: ReviewPolicy,
+    reminder_after: chrono::Duration,
     busy: Mutex<()>,
 }
 
@@ -28,12 +32,15 @@ struct Work {
 pub async fn start(
     db: DatabaseConnection,
     every: Duration,
-    mail: MailSettings,
+    config: &Config,
 ) -> anyhow::Result<JobScheduler> {
+    let mail = config.mail_settings();
     let work = Arc::new(Work {
         db,
         transport: Transport::new(&mail)?,
         mail,
+        policy: config.review_policy(),
+        reminder_after: config.reminder_after,
         busy: Mutex::new(()),
     });
     tokio::spawn(tick(work.clone()));
@@ -51,8 +58,11 @@ async fn tick(work: Arc<Work>) {
     let Ok(_running) = work.busy.try_lock() else {
         return;
     };
-    if let Err(err) = run_due_cycles(&work.db, &ReviewPolicy::default(), Utc::now()).await {
+    if let Err(err) = run_due_cycles(&work.db, &work.policy, Utc::now()).await {
         tracing::error!(error = %err, "review cycles failed; the next tick retries");
+    }
+    if let Err(err) = send_reminders(&work.db, work.reminder_after, Utc::now()).await {
+        tracing::error!(error = %err, "review reminders failed; the next tick retries");
     }
     if let Err(err) = deliver_due(&work.db, &work.transport, &work.mail, Utc::now()).await {
         tracing::error!(error = %err, "mail delivery failed; the next tick retries");

@@ -90,3 +90,28 @@ pub async fn for_goal<C: ConnectionTrait>(
         .all(db)
         .await?)
 }
+
+/// What an evaluation found, read back (for reminders).
+pub fn findings_of(m: &evaluation::Model) -> Findings {
+    use crate::domain::evaluation::{EvaluationStatus, ReadjustSuggestion};
+    Findings {
+        status: m
+            .status
+            .as_deref()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(EvaluationStatus::InsufficientData),
+        current: m.current_value,
+        progress: m.progress,
+        expected_progress: m.expected_progress.unwrap_or_default(),
+        projected: m.projected,
+        projected_attainment: m.projected_attainment,
+        next_milestone: m
+            .next_milestone
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok()),
+        suggestion: m.suggested_target.map(|target| ReadjustSuggestion {
+            target,
+            deadline: m.suggested_deadline,
+        }),
+    }
+}

@@ -184,3 +184,6 @@ dual_test! {
         assert!(files[0].extension().unwrap() == "eml");
     }
 }
+
+mod outbox_api;
+mod reminders;
