@@ -255,7 +255,8 @@ async fn evaluate(url: &str, args: EvaluateArgs) -> anyhow::Result<()> {
         println!("{reminded} unanswered review(s) reminded");
     }
     let mail = config.mail_settings();
-    let sent = deliver_due(&conn, &Transport::new(&mail)?, &mail, Utc::now()).await?;
+    // Mail queued "as of" a later moment is due then, not now.
+    let sent = deliver_due(&conn, &Transport::new(&mail)?, &mail, at.max(Utc::now())).await?;
     let place = match &mail.smtp_url {
         Some(url) => format!("to {}", crate::config::redact_url(url)),
         None => format!("as files in {}", mail.outbox_dir.display()),
