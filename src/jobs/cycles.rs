@@ -7,7 +7,9 @@
 //! read with (a conditional update) and by inserting its evaluation row,
 //! unique per (goal, scheduled time), in the same transaction.
 
-use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -20,7 +22,7 @@ use crate::domain::goal::{Direction, GoalSpec};
 use crate::domain::schedule::Schedule;
 use crate::entities::goal;
 use crate::error::AppResult;
-use crate::measure;
+use crate::measure::{self, Measurement};
 use crate::store::{evaluations, goals, is_unique_violation, reviews};
 
 /// Goals read per round.
@@ -39,6 +41,15 @@ impl Default for ReviewPolicy {
             link_ttl: chrono::Duration::days(14),
         }
     }
+}
+
+/// The metric data read in one pass, shared by goals on the same metric:
+/// ten thousand goals of a team on ten metrics read ten metrics, not ten
+/// thousand. The pass reads everything as of one `now`.
+#[derive(Default)]
+struct DataCache {
+    measurements: HashMap<(i32, String, u32), Option<Measurement>>,
+    trends: HashMap<(i32, String, NaiveDate), Vec<(NaiveDate, f64)>>,
 }
 
 /// What one pass did.
@@ -61,6 +72,7 @@ pub async fn run_due_cycles(
     now: DateTime<Utc>,
 ) -> AppResult<CyclesReport> {
     let mut report = CyclesReport::default();
+    let mut cache = DataCache::default();
     let mut after_id = 0;
     loop {
         let due = goal::Entity::find()
@@ -75,7 +87,7 @@ pub async fn run_due_cycles(
         let Some(last) = due.last() else { break };
         after_id = last.id;
         for model in due {
-            run_cycle(db, policy, model, now, &mut report).await?;
+            run_cycle(db, policy, model, now, &mut cache, &mut report).await?;
         }
     }
     if report.evaluated > 0 || report.skipped > 0 {
@@ -93,6 +105,7 @@ async fn run_cycle(
     policy: &ReviewPolicy,
     model: goal::Model,
     now: DateTime<Utc>,
+    cache: &mut DataCache,
     report: &mut CyclesReport,
 ) -> AppResult<()> {
     let Some(due) = model.next_review_at else {
@@ -112,7 +125,7 @@ async fn run_cycle(
     .plan(due, now);
     let Some(run) = plan.run else { return Ok(()) };
     // Reading the data takes the longest; it holds no write lock.
-    let (findings, n) = findings(db, &model, &spec, now).await?;
+    let (findings, n) = findings(db, &model, &spec, now, cache).await?;
     let txn = db.begin().await?;
     let moved = goal::Entity::update_many()
         .col_expr(goal::Column::NextReviewAt, Expr::value(plan.next_due))
@@ -162,13 +175,35 @@ async fn findings(
     model: &goal::Model,
     spec: &GoalSpec,
     now: DateTime<Utc>,
+    cache: &mut DataCache,
 ) -> AppResult<(Findings, Option<i64>)> {
     let m = &spec.measurable;
-    let measurement = measure::measure(db, model.team_id, spec, now).await?;
+    let team = model.team_id;
+    let key = m.metric_key.clone().unwrap_or_default();
+    let measurement = match cache.measurements.get(&(team, key.clone(), m.window_days)) {
+        Some(cached) => cached.clone(),
+        None => {
+            let fresh = measure::measure(db, team, spec, now).await?;
+            cache
+                .measurements
+                .insert((team, key.clone(), m.window_days), fresh.clone());
+            fresh
+        }
+    };
     let today = now.with_timezone(&spec.review.timezone).date_naive();
     let start = spec.time_bound.start.unwrap_or(today);
+    // The trend looks back at most a quarter; goals that started before
+    // that share one series.
+    let since = start.max((now - chrono::Duration::weeks(13)).date_naive());
     let history = match m.metric_key.as_deref() {
-        Some(key) => measure::recent_points(db, model.team_id, key, start, now).await?,
+        Some(k) => match cache.trends.get(&(team, key.clone(), since)) {
+            Some(points) => points.clone(),
+            None => {
+                let points = measure::recent_points(db, team, k, since, now).await?;
+                cache.trends.insert((team, key, since), points.clone());
+                points
+            }
+        },
         None => Vec::new(),
     };
     let milestones: Vec<_> = m.milestones.iter().map(|x| (x.date, x.target)).collect();
