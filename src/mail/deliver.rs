@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
+use futures_util::StreamExt;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rand::Rng;
@@ -28,7 +29,9 @@ use crate::entities::outbox_message as outbox;
 use crate::error::AppResult;
 
 /// Rows claimed at a time.
-const CLAIM: i64 = 20;
+const CLAIM: i64 = 32;
+/// Messages sent at once.
+const PARALLEL: usize = 8;
 /// First retry after this long; doubled per attempt, capped at `MAX_BACKOFF`.
 const FIRST_BACKOFF: i64 = 30;
 const MAX_BACKOFF: i64 = 3600;
@@ -96,8 +99,17 @@ pub async fn deliver_due(
         if rows.is_empty() {
             return Ok(report);
         }
-        for row in rows {
-            let outcome = send(transport, settings, &row).await;
+        // Several messages in flight: an SMTP exchange is mostly waiting
+        // for replies, and the transport pools its connections.
+        let outcomes: Vec<(outbox::Model, Outcome)> = futures_util::stream::iter(rows)
+            .map(|row| async move {
+                let outcome = send(transport, settings, &row).await;
+                (row, outcome)
+            })
+            .buffer_unordered(PARALLEL)
+            .collect()
+            .await;
+        for (row, outcome) in outcomes {
             record(db, settings, &row, outcome, now, &mut report).await?;
         }
     }

@@ -3,7 +3,7 @@
 //! the database inserting the same rows with one prepared statement in one
 //! transaction, and each metric written by hand as one SQL query.
 
-mod data;
+pub mod data;
 mod floor;
 mod import;
 mod metrics;

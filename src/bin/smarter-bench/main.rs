@@ -6,6 +6,7 @@
 
 mod api;
 mod cx;
+mod cycles;
 mod fixture;
 mod http;
 mod wrk;
@@ -31,6 +32,10 @@ enum Command {
     /// Ingestion through the API, CSV import with the CLI and every built-in
     /// metric at a million events, against the database alone.
     Cx(cx::CxArgs),
+    /// Evaluating 10,000 due goals over a million events and sending their
+    /// emails to a local SMTP server, against the database and the mail
+    /// client alone.
+    Cycles(cycles::CyclesArgs),
 }
 
 #[tokio::main]
@@ -39,6 +44,7 @@ async fn main() -> ExitCode {
     let outcome = match Cli::parse().command {
         Command::Api(args) => api::run(&args).await,
         Command::Cx(args) => cx::run(&args).await,
+        Command::Cycles(args) => cycles::run(&args).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
