@@ -32,6 +32,9 @@ pub enum AppError {
     NotFound(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The resource existed but is no longer usable (an expired review link).
+    #[error("gone: {0}")]
+    Gone(String),
     #[error("payload too large: {0}")]
     PayloadTooLarge(String),
     #[error("unsupported media type: {0}")]
@@ -86,6 +89,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -109,6 +113,7 @@ impl AppError {
             AppError::Forbidden(d) => ("forbidden", d.clone(), vec![]),
             AppError::NotFound(d) => ("not-found", d.clone(), vec![]),
             AppError::Conflict(d) => ("conflict", d.clone(), vec![]),
+            AppError::Gone(d) => ("gone", d.clone(), vec![]),
             AppError::PayloadTooLarge(d) => ("payload-too-large", d.clone(), vec![]),
             AppError::UnsupportedMediaType(d) => ("unsupported-media-type", d.clone(), vec![]),
             AppError::Database(_) | AppError::Internal(_) => (

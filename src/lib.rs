@@ -1,6 +1,7 @@
 //! `smarter`: SMART goals for customer-experience work, linked to CX metrics
 //! and evaluated on a schedule (the SMARTER extension).
 
+pub mod answering;
 pub mod api;
 pub mod cli;
 pub mod config;
@@ -14,3 +15,4 @@ pub mod mail;
 pub mod measure;
 pub mod startup;
 pub mod store;
+pub mod web;

@@ -105,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api::health_router())
         .fallback(not_found)
         .layer(middleware::from_fn(problem_for_bare_errors))
+        .merge(crate::web::review_form::router()) // HTML pages: merged after the problem+json layer, so their error pages stay HTML
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CatchPanicLayer::custom(|_| {
             axum::response::IntoResponse::into_response(AppError::Internal(anyhow::anyhow!("handler panicked")))

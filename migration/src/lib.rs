@@ -9,6 +9,7 @@ mod m20261122_000004_create_cx_events;
 mod m20261122_000005_add_goal_trailing_window;
 mod m20261123_000006_create_review_cycles;
 mod m20261123_000007_create_reviews_and_outbox;
+mod m20261123_000008_create_review_answers;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_add_goal_trailing_window::Migration),
             Box::new(m20261123_000006_create_review_cycles::Migration),
             Box::new(m20261123_000007_create_reviews_and_outbox::Migration),
+            Box::new(m20261123_000008_create_review_answers::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ mod metric_values;
 mod metrics;
 mod openapi;
 mod outbox;
+mod reviews;
 mod tokens;
 
 pub use extract::{ApiJson, ApiPath, ApiQuery, parse_json_value};
@@ -38,6 +39,7 @@ pub fn router(config: &Config) -> axum::Router<AppState> {
         .merge(metrics::router())
         .merge(metric_values::router())
         .merge(outbox::router())
+        .merge(reviews::router())
         .merge(tokens::router())
         .merge(me::router());
     let (router, doc) = OpenApiRouter::new().nest("/api/v1", api).split_for_parts();

@@ -232,7 +232,7 @@ pub fn evaluate(input: &EvaluationInput) -> Findings {
 }
 
 /// Share of the way from baseline to target, in percent, not clamped.
-fn attainment(direction: Direction, baseline: f64, target: f64, value: f64) -> f64 {
+pub fn attainment(direction: Direction, baseline: f64, target: f64, value: f64) -> f64 {
     if target == baseline {
         return if reached(direction, value, target) {
             100.0

@@ -11,6 +11,7 @@ pub mod field_errors;
 pub mod goal;
 pub mod metric;
 pub mod progress;
+pub mod review;
 pub mod schedule;
 pub mod smart;
 mod text_enum;

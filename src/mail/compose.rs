@@ -63,7 +63,7 @@ pub fn escape(text: &str) -> String {
 }
 
 /// The lines both parts share, as (label, value).
-fn facts(f: &ReviewFacts) -> Vec<(&'static str, String)> {
+pub fn facts(f: &ReviewFacts) -> Vec<(&'static str, String)> {
     let x = f.findings;
     let mut lines = vec![
         ("Status", status_words(x.status).to_string()),

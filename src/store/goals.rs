@@ -7,10 +7,11 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use crate::domain::goal::{GoalSpec, GoalStatus};
+use crate::domain::goal::{GoalContext, GoalSpec, GoalStatus, ParentGoal};
 use crate::domain::schedule::{first_review, schedule_key};
 use crate::entities::goal;
 use crate::error::{AppError, AppResult};
+use crate::store::{accounts, metrics};
 
 use super::goals_map::apply_spec;
 pub use super::goals_map::spec_from_model;
@@ -126,6 +127,36 @@ pub async fn find_in_teams<C: ConnectionTrait>(
         .filter(goal::Column::TeamId.is_in(team_ids.iter().copied()))
         .one(db)
         .await?)
+}
+
+/// What the goal rules need to know about the team beyond the input: its
+/// members, its metrics and the requested parent goal (with its chain).
+pub async fn rule_context<C: ConnectionTrait>(
+    db: &C,
+    team_id: i32,
+    goal_id: Option<i32>,
+    caller_id: i32,
+    parent_goal_id: Option<i32>,
+    today: chrono::NaiveDate,
+) -> AppResult<GoalContext> {
+    let parent = match parent_goal_id {
+        Some(parent_id) => match find_in_teams(db, parent_id, &[team_id]).await? {
+            Some(parent) => Some(ParentGoal {
+                id: parent.id,
+                ancestor_ids: ancestor_ids(db, parent.id).await?,
+            }),
+            None => None,
+        },
+        None => None,
+    };
+    Ok(GoalContext {
+        goal_id,
+        caller_id,
+        member_ids: accounts::member_ids(db, team_id).await?,
+        metrics: metrics::metrics_for_team(db, team_id).await?,
+        parent,
+        today,
+    })
 }
 
 /// Ids of the goals above `parent_id` in the alignment chain.

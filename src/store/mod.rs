@@ -10,7 +10,9 @@ pub mod goals;
 mod goals_map;
 pub mod metrics;
 pub mod outbox;
+pub mod review_answers;
 pub mod reviews;
+pub mod revisions;
 pub mod tokens;
 
 /// Whether a database error is a unique-constraint violation.

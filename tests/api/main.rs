@@ -13,5 +13,6 @@ mod ingest;
 mod mail;
 mod metric_values;
 mod metrics;
+mod reviews;
 mod service;
 mod smtp_server;

@@ -1,8 +1,8 @@
 //! `/api/v1/goals`: create, list, read, update (optimistic), archive.
 
 mod dto;
-mod evaluations;
-mod service;
+pub(super) mod evaluations;
+pub(super) mod service;
 
 pub use dto::{GoalListQuery, GoalPage, GoalResponse};
 

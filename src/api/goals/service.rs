@@ -7,12 +7,12 @@ use sea_orm::ConnectionTrait;
 use super::dto::GoalResponse;
 use crate::domain::account::Caller;
 use crate::domain::cx_formulas::CxMetric;
-use crate::domain::goal::{GoalContext, GoalInput, GoalSpec, GoalStatus, ParentGoal};
+use crate::domain::goal::{GoalInput, GoalSpec, GoalStatus};
 use crate::domain::smart::{self, Criterion};
 use crate::entities::goal;
 use crate::error::{AppError, AppResult};
 use crate::measure;
-use crate::store::{accounts, goals, metrics};
+use crate::store::goals;
 
 /// Checks `input` for a goal of `team_id` (and `goal_id` when updating).
 pub async fn build_spec<C: ConnectionTrait>(
@@ -23,24 +23,15 @@ pub async fn build_spec<C: ConnectionTrait>(
     mut input: GoalInput,
 ) -> AppResult<GoalSpec> {
     capture_baseline(db, team_id, &mut input).await?;
-    let parent = match input.relevant.parent_goal_id {
-        Some(parent_id) => match goals::find_in_teams(db, parent_id, &[team_id]).await? {
-            Some(parent) => Some(ParentGoal {
-                id: parent.id,
-                ancestor_ids: goals::ancestor_ids(db, parent.id).await?,
-            }),
-            None => None,
-        },
-        None => None,
-    };
-    let ctx = GoalContext {
+    let ctx = goals::rule_context(
+        db,
+        team_id,
         goal_id,
-        caller_id: caller.user_id,
-        member_ids: accounts::member_ids(db, team_id).await?,
-        metrics: metrics::metrics_for_team(db, team_id).await?,
-        parent,
-        today: Utc::now().date_naive(),
-    };
+        caller.user_id,
+        input.relevant.parent_goal_id,
+        Utc::now().date_naive(),
+    )
+    .await?;
     Ok(GoalSpec::parse(input, &ctx)?)
 }
 
