@@ -151,6 +151,42 @@ pub async fn measure<C: ConnectionTrait>(
     }))
 }
 
+/// A built-in metric's weekly values over `[from, to)` as (week start,
+/// value), whole weeks only (the current one is still filling up); `None`
+/// when the metric is custom or has no events, so observations apply.
+async fn whole_weeks<C: ConnectionTrait>(
+    db: &C,
+    team_id: i32,
+    key: &str,
+    from: i64,
+    to: i64,
+) -> AppResult<Option<Vec<(i64, Option<f64>)>>> {
+    let (Some(Some(_)), Some(window)) =
+        (newest_event(db, team_id, key).await?, Window::new(from, to))
+    else {
+        return Ok(None);
+    };
+    let metric: CxMetric = key.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    let settings = cx_metrics::settings(db, team_id, key).await?;
+    let series = cx_metrics::series(
+        db,
+        team_id,
+        metric,
+        window,
+        Bucket::Week,
+        &Filters::default(),
+        settings.min_sample,
+    )
+    .await?;
+    Ok(Some(
+        series
+            .into_iter()
+            .filter(|(_, end, _)| *end <= to)
+            .map(|(start, _, v)| (start, v.value))
+            .collect(),
+    ))
+}
+
 /// Weeks of history the Achievable advice looks at.
 const HISTORY_WEEKS: i64 = 52;
 
@@ -164,26 +200,8 @@ pub async fn weekly_history<C: ConnectionTrait>(
 ) -> AppResult<Vec<Option<f64>>> {
     let to = now.timestamp_millis();
     let from = to - HISTORY_WEEKS * 7 * 86_400_000;
-    if let Some(Some(_)) = newest_event(db, team_id, key).await? {
-        let metric: CxMetric = key.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-        let window = Window::new(from, to).expect("a year is not empty");
-        let settings = cx_metrics::settings(db, team_id, key).await?;
-        let series = cx_metrics::series(
-            db,
-            team_id,
-            metric,
-            window,
-            Bucket::Week,
-            &Filters::default(),
-            settings.min_sample,
-        )
-        .await?;
-        // The current week is still filling up; judge whole weeks only.
-        return Ok(series
-            .into_iter()
-            .filter(|(_, end, _)| *end <= to)
-            .map(|(_, _, v)| v.value)
-            .collect());
+    if let Some(weeks) = whole_weeks(db, team_id, key, from, to).await? {
+        return Ok(weeks.into_iter().map(|(_, value)| value).collect());
     }
     let from_day = from_millis(from).date_naive();
     let rows =
@@ -251,24 +269,10 @@ pub async fn recent_points<C: ConnectionTrait>(
     if from >= to {
         return Ok(Vec::new());
     }
-    if let Some(Some(_)) = newest_event(db, team_id, key).await? {
-        let metric: CxMetric = key.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-        let window = Window::new(from, to).expect("checked above");
-        let settings = cx_metrics::settings(db, team_id, key).await?;
-        let series = cx_metrics::series(
-            db,
-            team_id,
-            metric,
-            window,
-            Bucket::Week,
-            &Filters::default(),
-            settings.min_sample,
-        )
-        .await?;
-        return Ok(series
+    if let Some(weeks) = whole_weeks(db, team_id, key, from, to).await? {
+        return Ok(weeks
             .into_iter()
-            .filter(|(_, end, _)| *end <= to)
-            .filter_map(|(start, _, v)| Some((from_millis(start).date_naive(), v.value?)))
+            .filter_map(|(start, value)| Some((from_millis(start).date_naive(), value?)))
             .collect());
     }
     let from_day = from_millis(from).date_naive();
