@@ -185,5 +185,6 @@ dual_test! {
     }
 }
 
+mod instances;
 mod outbox_api;
 mod reminders;
