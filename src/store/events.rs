@@ -177,12 +177,9 @@ pub async fn write_chunk<C: ConnectionTrait>(
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
-    let inserted = insert_new(db, &t, team_id, batch_id, &unique).await?;
-    counts.new = inserted.len() as u64;
-    let conflicted: Vec<&(u64, Event)> = unique
-        .iter()
-        .filter(|(_, e)| !inserted.contains_key(e.id()))
-        .collect();
+    let conflicted = insert_new(db, &t, team_id, batch_id, &unique).await?;
+    counts.new = (unique.len() - conflicted.len()) as u64;
+    let conflicted: Vec<&(u64, Event)> = conflicted.iter().map(|&i| &unique[i]).collect();
     for part in conflicted.chunks(LOOKUP_IDS) {
         let existing = load_existing(db, &t, kind, team_id, part).await?;
         let mut seen = Vec::new();
@@ -225,26 +222,39 @@ fn duplicate(id_column: &str, row: u64, first_row: Option<u64>, id: &str) -> Row
     }
 }
 
-/// Inserts the rows whose id is new; returns those ids.
+/// Inserts the rows whose id is new; returns the indexes (into `rows`) of
+/// those whose id was already stored.
+///
+/// PostgreSQL says which rows went in (`RETURNING`). SQLite skips that
+/// (it buffers every returned row) and counts instead: when all went in,
+/// nothing conflicted; otherwise the new rows are those with an id above
+/// the largest before the insert (ids only grow, and the transaction holds
+/// SQLite's write lock).
 async fn insert_new<C: ConnectionTrait>(
     db: &C,
     t: &Table,
     team_id: i32,
     batch_id: i64,
     rows: &[(u64, Event)],
-) -> AppResult<HashMap<String, ()>> {
+) -> AppResult<Vec<usize>> {
     let backend = db.get_database_backend();
+    let postgres = backend == DbBackend::Postgres;
     let width = t.columns.len() + 3;
-    let mut inserted = HashMap::with_capacity(rows.len());
-    for part in rows.chunks(INSERT_ROWS) {
+    let mut conflicted = Vec::new();
+    for (p, part) in rows.chunks(INSERT_ROWS).enumerate() {
+        let offset = p * INSERT_ROWS;
         let sql = format!(
-            "INSERT INTO {} (team_id, {}, {}, batch_id) VALUES {} ON CONFLICT (team_id, {}) DO NOTHING RETURNING {}",
+            "INSERT INTO {} (team_id, {}, {}, batch_id) VALUES {} ON CONFLICT (team_id, {}) DO NOTHING{}",
             t.name,
             t.id_column,
             t.columns.join(", "),
             placeholders(backend, part.len(), width, 1),
             t.id_column,
-            t.id_column,
+            if postgres {
+                format!(" RETURNING {}", t.id_column)
+            } else {
+                String::new()
+            },
         );
         let mut values: Vec<Value> = Vec::with_capacity(part.len() * width);
         for (_, event) in part {
@@ -253,14 +263,45 @@ async fn insert_new<C: ConnectionTrait>(
             values.extend(content(event));
             values.push(batch_id.into());
         }
-        for row in db
-            .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await?
-        {
-            inserted.insert(row.try_get::<String>("", t.id_column)?, ());
-        }
+        let statement = Statement::from_sql_and_values(backend, sql, values);
+        let went_in: std::collections::HashSet<String> = if postgres {
+            db.query_all_raw(statement)
+                .await?
+                .iter()
+                .map(|row| row.try_get::<String>("", t.id_column))
+                .collect::<Result<_, _>>()?
+        } else {
+            let before = max_id(db, t).await?;
+            if db.execute_raw(statement).await?.rows_affected() == part.len() as u64 {
+                continue;
+            }
+            let sql = format!("SELECT {} FROM {} WHERE id > {before}", t.id_column, t.name);
+            db.query_all_raw(Statement::from_string(backend, sql))
+                .await?
+                .iter()
+                .map(|row| row.try_get::<String>("", t.id_column))
+                .collect::<Result<_, _>>()?
+        };
+        conflicted.extend(
+            part.iter()
+                .enumerate()
+                .filter(|(_, (_, e))| !went_in.contains(e.id()))
+                .map(|(i, _)| offset + i),
+        );
     }
-    Ok(inserted)
+    Ok(conflicted)
+}
+
+/// The largest id of the table (0 when empty).
+async fn max_id<C: ConnectionTrait>(db: &C, t: &Table) -> AppResult<i64> {
+    let sql = format!("SELECT COALESCE(MAX(id), 0) AS m FROM {}", t.name);
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get("", "m")?,
+        None => 0,
+    })
 }
 
 type Stored = HashMap<String, (i64, i64, Event)>;
