@@ -10,6 +10,7 @@ mod metric_values;
 mod metrics;
 mod openapi;
 mod outbox;
+mod paging;
 mod reviews;
 mod tokens;
 

@@ -13,9 +13,10 @@ use super::auth::require_member;
 use super::extract::ApiQuery;
 use crate::domain::account::Caller;
 use crate::entities::outbox_message as outbox;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppResult, Problem};
 use crate::mail::compose::REVIEW_LINK;
 use crate::startup::AppState;
+use crate::store::cx_metrics::bad_param;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_outbox))
@@ -70,7 +71,7 @@ async fn list_outbox(
         if !["pending", "sent", "failed"].contains(&status) {
             return Err(bad_param(
                 "status",
-                &format!(
+                format!(
                     "unknown status \"{status}\"; expected \"pending\", \"sent\" or \"failed\""
                 ),
             ));
@@ -99,11 +100,4 @@ async fn list_outbox(
             })
             .collect(),
     ))
-}
-
-fn bad_param(param: &str, message: &str) -> AppError {
-    AppError::BadRequest {
-        detail: format!("query parameter \"{param}\": {message}"),
-        errors: crate::domain::FieldErrors::single(format!("/{param}"), message.to_string()),
-    }
 }

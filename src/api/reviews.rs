@@ -13,10 +13,11 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::auth::{require_member, require_writer};
+use super::auth::require_writer;
 use super::extract::{ApiJson, ApiPath, ApiQuery, parse_json_value};
 use super::goals::evaluations::EvaluationResponse;
 use super::goals::service::to_response;
+use super::paging::{listed_teams, page};
 use crate::answering;
 use crate::domain::account::Caller;
 use crate::domain::goal::GoalStatus;
@@ -45,25 +46,8 @@ async fn list_reviews(
     caller: Caller,
     ApiQuery(query): ApiQuery<ReviewListQuery>,
 ) -> AppResult<Json<ReviewPage>> {
-    let team_ids = match query.team {
-        Some(team) => {
-            require_member(&caller, team)?;
-            vec![team]
-        }
-        None => caller.team_ids(),
-    };
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(AppError::field("/limit", "must be between 1 and 200"));
-    }
-    let before_id = match &query.cursor {
-        Some(cursor) => Some(
-            cursor
-                .parse::<i64>()
-                .map_err(|_| AppError::field("/cursor", "is not a cursor from a previous page"))?,
-        ),
-        None => None,
-    };
+    let team_ids = listed_teams(&caller, query.team)?;
+    let (limit, before_id) = page::<i64>(query.limit, query.cursor.as_deref())?;
     let filter = ReviewFilter {
         team_ids,
         state: query.status,

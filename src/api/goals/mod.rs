@@ -13,8 +13,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::auth::{require_member, require_writer};
+use super::auth::require_writer;
 use super::extract::{ApiJson, ApiPath, ApiQuery, parse_json_value};
+use super::paging::{listed_teams, page};
 use crate::domain::account::Caller;
 use crate::domain::goal::GoalInput;
 use crate::error::{AppError, AppResult, Problem};
@@ -51,25 +52,8 @@ async fn list_goals(
     caller: Caller,
     ApiQuery(query): ApiQuery<GoalListQuery>,
 ) -> AppResult<Json<GoalPage>> {
-    let team_ids = match query.team {
-        Some(team) => {
-            require_member(&caller, team)?;
-            vec![team]
-        }
-        None => caller.team_ids(),
-    };
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(AppError::field("/limit", "must be between 1 and 200"));
-    }
-    let after_id = match &query.cursor {
-        Some(cursor) => Some(
-            cursor
-                .parse::<i32>()
-                .map_err(|_| AppError::field("/cursor", "is not a cursor from a previous page"))?,
-        ),
-        None => None,
-    };
+    let team_ids = listed_teams(&caller, query.team)?;
+    let (limit, after_id) = page::<i32>(query.limit, query.cursor.as_deref())?;
     let filter = GoalFilter {
         team_ids,
         status: query.status,
