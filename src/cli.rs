@@ -11,7 +11,8 @@ mod reviews;
 
 use crate::config::{
     Config, DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_CYCLE_TICK_SECS, DEFAULT_DATABASE_URL,
-    DEFAULT_EVENTS_BODY_LIMIT, DEFAULT_IMPORT_BODY_LIMIT,
+    DEFAULT_EVENTS_BODY_LIMIT, DEFAULT_IMPORT_BODY_LIMIT, DEFAULT_LOGIN_CONCURRENCY,
+    DEFAULT_SESSION_IDLE_MINUTES, DEFAULT_SESSION_MAX_HOURS, DEFAULT_WEB_UPLOAD_LIMIT,
 };
 use crate::domain::account::{NewUser, Role, parse_team_name};
 use crate::startup::Application;
@@ -80,6 +81,18 @@ pub struct ServeArgs {
     /// Seconds between two looks for due review cycles (0: never; run `smarter evaluate` instead).
     #[arg(long, env = "SMARTER_CYCLE_TICK", default_value_t = DEFAULT_CYCLE_TICK_SECS)]
     pub cycle_tick: u64,
+    /// Largest CSV file accepted by the web upload form, in bytes.
+    #[arg(long, env = "SMARTER_WEB_UPLOAD_LIMIT", default_value_t = DEFAULT_WEB_UPLOAD_LIMIT)]
+    pub web_upload_limit: u64,
+    /// Minutes a browser session may stay unused before it ends.
+    #[arg(long, env = "SMARTER_SESSION_IDLE_MINUTES", default_value_t = DEFAULT_SESSION_IDLE_MINUTES, value_parser = clap::value_parser!(i64).range(1..=525_600))]
+    pub session_idle_minutes: i64,
+    /// Hours after login when a browser session ends, however active.
+    #[arg(long, env = "SMARTER_SESSION_MAX_HOURS", default_value_t = DEFAULT_SESSION_MAX_HOURS, value_parser = clap::value_parser!(i64).range(1..=8_760))]
+    pub session_max_hours: i64,
+    /// Password checks computed at once (each takes a core for a moment).
+    #[arg(long, env = "SMARTER_LOGIN_CONCURRENCY", default_value_t = DEFAULT_LOGIN_CONCURRENCY, value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u16).range(1..=256), usize::from))]
+    pub login_concurrency: usize,
     #[command(flatten)]
     pub mail: MailArgs,
 }
@@ -190,6 +203,10 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
     config.body_limit = args.body_limit;
     config.events_body_limit = args.events_body_limit;
     config.import_body_limit = args.import_body_limit;
+    config.web_upload_limit = args.web_upload_limit;
+    config.sessions.idle = chrono::Duration::minutes(args.session_idle_minutes);
+    config.sessions.absolute = chrono::Duration::hours(args.session_max_hours);
+    config.login_concurrency = args.login_concurrency;
     config.cycle_tick =
         (args.cycle_tick > 0).then(|| std::time::Duration::from_secs(args.cycle_tick));
     tracing::info!(

@@ -22,6 +22,16 @@ pub const DEFAULT_REMINDER_AFTER_HOURS: i64 = 72;
 pub const DEFAULT_CYCLE_TICK_SECS: u64 = 30;
 /// The largest CSV upload accepted, in bytes. Uploads are streamed, never held in memory.
 pub const DEFAULT_IMPORT_BODY_LIMIT: u64 = 4 * 1024 * 1024 * 1024;
+/// The largest CSV file accepted through the web form, in bytes (larger
+/// files go through the API or `smarter import`).
+pub const DEFAULT_WEB_UPLOAD_LIMIT: u64 = 32 * 1024 * 1024;
+/// Minutes a browser session may stay unused before it ends.
+pub const DEFAULT_SESSION_IDLE_MINUTES: i64 = 12 * 60;
+/// Hours after login when a browser session ends, however active.
+pub const DEFAULT_SESSION_MAX_HOURS: i64 = 7 * 24;
+/// Password checks allowed to run at once; the rest wait their turn, so a
+/// flood of logins cannot take every core from the other pages.
+pub const DEFAULT_LOGIN_CONCURRENCY: usize = 1;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -43,6 +53,12 @@ pub struct Config {
     pub review_link_ttl: chrono::Duration,
     /// How long a review waits unanswered before its one reminder.
     pub reminder_after: chrono::Duration,
+    /// The largest CSV file accepted by the web upload form.
+    pub web_upload_limit: u64,
+    /// How long browser sessions last.
+    pub sessions: crate::store::web_sessions::SessionPolicy,
+    /// How many password hashes may be computed at once.
+    pub login_concurrency: usize,
 }
 
 impl Config {
@@ -63,6 +79,12 @@ impl Config {
             outbox_dir: DEFAULT_OUTBOX_DIR.into(),
             review_link_ttl: chrono::Duration::days(DEFAULT_REVIEW_LINK_DAYS),
             reminder_after: chrono::Duration::hours(DEFAULT_REMINDER_AFTER_HOURS),
+            web_upload_limit: DEFAULT_WEB_UPLOAD_LIMIT,
+            sessions: crate::store::web_sessions::SessionPolicy {
+                idle: chrono::Duration::minutes(DEFAULT_SESSION_IDLE_MINUTES),
+                absolute: chrono::Duration::hours(DEFAULT_SESSION_MAX_HOURS),
+            },
+            login_concurrency: DEFAULT_LOGIN_CONCURRENCY,
         }
     }
 
@@ -83,6 +105,11 @@ impl Config {
         crate::jobs::cycles::ReviewPolicy {
             link_ttl: self.review_link_ttl,
         }
+    }
+
+    /// Whether users reach the service over HTTPS, so cookies must be `Secure`.
+    pub fn is_https(&self) -> bool {
+        self.base_url.scheme() == "https"
     }
 
     /// The database URL with any password replaced, for logs.

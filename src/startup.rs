@@ -24,6 +24,8 @@ use crate::store::db;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: std::sync::Arc<Config>,
+    /// Bounds the password hashes computed at once (see `Config::login_concurrency`).
+    pub login_permits: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 /// A built service, bound to its port and ready to run.
@@ -51,6 +53,9 @@ impl Application {
         let port = listener.local_addr()?.port();
         let state = AppState {
             db,
+            login_permits: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                config.login_concurrency.max(1),
+            )),
             config: std::sync::Arc::new(config),
         };
         let router = router(state.clone());
@@ -105,7 +110,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api::health_router())
         .fallback(not_found)
         .layer(middleware::from_fn(problem_for_bare_errors))
-        .merge(crate::web::review_form::router()) // HTML pages: merged after the problem+json layer, so their error pages stay HTML
+        .merge(crate::web::router()) // HTML pages: merged after the problem+json layer, so their error pages stay HTML
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CatchPanicLayer::custom(|_| {
             axum::response::IntoResponse::into_response(AppError::Internal(anyhow::anyhow!("handler panicked")))

@@ -10,6 +10,7 @@ mod m20261122_000005_add_goal_trailing_window;
 mod m20261123_000006_create_review_cycles;
 mod m20261123_000007_create_reviews_and_outbox;
 mod m20261123_000008_create_review_answers;
+mod m20261202_000009_create_web_sessions;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_create_review_cycles::Migration),
             Box::new(m20261123_000007_create_reviews_and_outbox::Migration),
             Box::new(m20261123_000008_create_review_answers::Migration),
+            Box::new(m20261202_000009_create_web_sessions::Migration),
         ]
     }
 }

@@ -1,6 +1,6 @@
 //! The JSON API under `/api/v1`. Each resource module exposes `router()`.
 
-mod auth;
+pub mod auth;
 mod events;
 mod extract;
 mod goals;

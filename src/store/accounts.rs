@@ -47,7 +47,45 @@ pub async fn create_user<C: TransactionTrait>(
 ) -> AppResult<(user::Model, team::Model)> {
     let password_hash = hash_password(new.password.clone()).await?;
     let txn = super::db::begin_write(db).await?;
-    if find_user_by_email(&txn, &new.email).await?.is_some() {
+    let created = insert_user(&txn, new, password_hash, team_name, role, now).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Creates the very first user, an admin of a new team, only while nobody
+/// has an account (the first-run setup); a second attempt is a conflict.
+pub async fn create_first_admin<C: TransactionTrait>(
+    db: &C,
+    new: NewUser,
+    team_name: &str,
+    password_hash: String,
+    now: DateTime<Utc>,
+) -> AppResult<(user::Model, team::Model)> {
+    let txn = super::db::begin_write(db).await?;
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        // Two setups at once must not both see an empty table.
+        txn.execute_unprepared("LOCK TABLE users IN EXCLUSIVE MODE")
+            .await?;
+    }
+    if user::Entity::find().one(&txn).await?.is_some() {
+        return Err(AppError::Conflict(
+            "the first account has already been set up; log in instead".into(),
+        ));
+    }
+    let created = insert_user(&txn, new, password_hash, team_name, Role::Admin, now).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+async fn insert_user<C: ConnectionTrait>(
+    txn: &C,
+    new: NewUser,
+    password_hash: String,
+    team_name: &str,
+    role: Role,
+    now: DateTime<Utc>,
+) -> AppResult<(user::Model, team::Model)> {
+    if find_user_by_email(txn, &new.email).await?.is_some() {
         return Err(AppError::Conflict(format!(
             "a user with the email {} already exists",
             new.email
@@ -60,12 +98,11 @@ pub async fn create_user<C: TransactionTrait>(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| raced(e, "a user with this email was created at the same moment"))?;
-    let team = find_or_create_team(&txn, team_name, now).await?;
-    add_member(&txn, user.id, team.id, role, now).await?;
-    txn.commit().await?;
+    let team = find_or_create_team(txn, team_name, now).await?;
+    add_member(txn, user.id, team.id, role, now).await?;
     Ok((user, team))
 }
 

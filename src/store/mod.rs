@@ -14,6 +14,7 @@ pub mod review_answers;
 pub mod reviews;
 pub mod revisions;
 pub mod tokens;
+pub mod web_sessions;
 
 /// Whether a database error is a unique-constraint violation.
 pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
