@@ -343,3 +343,4 @@ macro_rules! dual_test {
 pub(crate) use dual_test;
 
 mod more_requests;
+pub mod web;
