@@ -16,3 +16,4 @@ mod metrics;
 mod reviews;
 mod service;
 mod smtp_server;
+mod web;

@@ -1,0 +1,2 @@
+//! The HTML pages, through a browser-like client (`helpers::web::WebClient`):
+//! each area of the web app has a module of its own.
