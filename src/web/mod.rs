@@ -6,6 +6,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod chart;
 pub mod chrome;
 pub mod csrf;
 pub mod error;
