@@ -128,17 +128,15 @@ impl WebClient {
         self.post_raw(path, &all).await
     }
 
-    /// Logs in through the login form; on success the session's token is kept.
-    pub async fn login(&mut self, email: &str, password: &str) -> Page {
+    /// Logs in through the login form.
+    pub async fn login(&self, email: &str, password: &str) -> Page {
         let form = self.get("/login").await;
         let token = form.csrf().expect("the login form has a token");
-        let page = self
-            .post_raw(
-                "/login",
-                &[("csrf", &token), ("email", email), ("password", password)],
-            )
-            .await;
-        page
+        self.post_raw(
+            "/login",
+            &[("csrf", &token), ("email", email), ("password", password)],
+        )
+        .await
     }
 }
 
