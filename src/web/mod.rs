@@ -10,6 +10,7 @@ pub mod chart;
 pub mod chrome;
 pub mod csrf;
 pub mod error;
+pub mod goals;
 pub mod messages;
 pub mod render;
 pub mod review_form;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         |name, value| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
     Router::new()
         .merge(auth::router())
+        .merge(goals::router())
         .merge(review_form::router())
         .merge(assets::router())
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))

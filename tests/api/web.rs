@@ -2,3 +2,4 @@
 //! each area of the web app has a module of its own.
 
 mod auth;
+mod goals;
