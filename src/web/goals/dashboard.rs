@@ -18,6 +18,7 @@ use serde::Deserialize;
 
 use crate::domain::evaluation::{EvaluationInput, EvaluationStatus, evaluate};
 use crate::domain::goal::{Direction, GoalSpec, GoalStatus};
+use crate::domain::metric::MetricDef;
 use crate::domain::progress::progress_percent;
 use crate::entities::{evaluation, goal};
 use crate::error::{AppError, AppResult};
@@ -159,11 +160,12 @@ pub async fn show(
     };
     let now = Utc::now();
     let models = goals::list(&state.db, &filter).await?;
-    let mut rows = rows(&state, team_id, models, now).await?;
+    let defs = metrics::metrics_for_team(&state.db, team_id).await?;
+    let members = accounts::members_named(&state.db, team_id).await?;
+    let mut rows = rows(&state, team_id, models, (&defs, &members), now).await?;
     if let Some(s) = &status {
         rows.retain(|r| &r.badge.key == s);
     }
-    let defs = metrics::metrics_for_team(&state.db, team_id).await?;
     let page_data = DashboardPage {
         chrome,
         total: rows.len(),
@@ -172,7 +174,7 @@ pub async fn show(
         filter_metric: metric.unwrap_or_default(),
         filter_owner: owner.map(|o| o.to_string()).unwrap_or_default(),
         metrics: defs.into_iter().map(|d| (d.key, d.name)).collect(),
-        owners: accounts::members_named(&state.db, team_id).await?,
+        owners: members,
         statuses,
     };
     Ok(page(&page_data))
@@ -200,6 +202,7 @@ async fn rows(
     state: &AppState,
     team_id: i32,
     models: Vec<goal::Model>,
+    (defs, members): (&[MetricDef], &[(i32, String)]),
     now: DateTime<Utc>,
 ) -> AppResult<Vec<Row>> {
     let db = &state.db;
@@ -222,15 +225,11 @@ async fn rows(
     .into_iter()
     .map(|r| (r.goal_id, r.id))
     .collect();
-    let names: HashMap<String, String> = metrics::metrics_for_team(db, team_id)
-        .await?
-        .into_iter()
-        .map(|d| (d.key, d.name))
+    let names: HashMap<&str, &str> = defs
+        .iter()
+        .map(|d| (d.key.as_str(), d.name.as_str()))
         .collect();
-    let owners: HashMap<i32, String> = accounts::members_named(db, team_id)
-        .await?
-        .into_iter()
-        .collect();
+    let owners: HashMap<i32, &str> = members.iter().map(|(id, n)| (*id, n.as_str())).collect();
     let mut live = LiveValues::default();
     let mut out = Vec::with_capacity(models.len());
     for model in models {
@@ -262,8 +261,14 @@ async fn rows(
             id: model.id,
             trend: sparkline(&values, &format!("trend of {}", model.title)),
             title: model.title,
-            owner: owners.get(&model.owner_id).cloned().unwrap_or_default(),
-            metric: names.get(&key).cloned().unwrap_or(key),
+            owner: owners
+                .get(&model.owner_id)
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            metric: names
+                .get(key.as_str())
+                .map(|n| n.to_string())
+                .unwrap_or(key),
             badge,
             review_id: open.get(&model.id).copied(),
             current: current.map(format_number),
