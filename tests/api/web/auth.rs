@@ -383,3 +383,22 @@ async fn over_https_the_session_cookie_is_secure_and_host_bound() {
         "the second logout ended the session"
     );
 }
+
+dual_test! {
+    async fn ended_sessions_are_purged_and_live_ones_kept(app: TestApp) {
+        use smarter::store::web_sessions::{SessionPolicy, create, purge_ended};
+        let mia = app.user("mia@example.com", "Clinic", Role::Manager).await;
+        let policy = SessionPolicy {
+            idle: Duration::hours(12),
+            absolute: Duration::days(7),
+        };
+        let now = Utc::now();
+        create(&app.db, mia.id, policy, now - Duration::days(8)).await.unwrap();
+        create(&app.db, mia.id, policy, now - Duration::hours(13)).await.unwrap();
+        let live = create(&app.db, mia.id, policy, now - Duration::hours(1)).await.unwrap();
+        assert_eq!(purge_ended(&app.db, policy, now).await.unwrap(), 2);
+        let left = web_session::Entity::find().all(&app.db).await.unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].id, smarter::store::tokens::hash_token(&live));
+    }
+}
