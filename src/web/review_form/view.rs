@@ -275,7 +275,7 @@ fn show(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Null => "—".into(),
-        Value::Number(n) => n.as_f64().map(format_number).unwrap_or_default(),
+        Value::Number(n) => n.as_f64().map(|f| f.to_string()).unwrap_or_default(),
         Value::Array(items) if items.is_empty() => "none".into(),
         Value::Array(items) => items
             .iter()
