@@ -286,7 +286,8 @@ async fn changed(
     role: Option<Role>,
 ) -> WebResult {
     match accounts::change_membership(&state.db, team_id, member, role).await {
-        Ok(()) if role.is_none() && member == user.caller.user_id => Ok(see_other("/")),
+        // An admin who removed or demoted themselves cannot see this page any more.
+        Ok(()) if member == user.caller.user_id && role != Some(Role::Admin) => Ok(see_other("/")),
         Ok(()) => Ok(done(
             team_id,
             if role.is_some() { "role" } else { "removed" },

@@ -4,8 +4,8 @@
 use reqwest::StatusCode;
 use smarter::domain::account::Role;
 
-use crate::helpers::web::WebClient;
 use crate::helpers::dual_test;
+use crate::helpers::web::WebClient;
 
 /// The token shown on a creation page.
 fn secret_in(body: &str) -> Option<String> {
