@@ -10,7 +10,9 @@ pub mod chart;
 pub mod chrome;
 pub mod csrf;
 pub mod error;
+pub mod imports;
 pub mod messages;
+pub mod metrics;
 pub mod render;
 pub mod review_form;
 pub mod session;
@@ -32,6 +34,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(auth::router())
         .merge(review_form::router())
+        .merge(metrics::router())
+        .merge(imports::router())
         .merge(assets::router())
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

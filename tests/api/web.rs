@@ -1,2 +1,4 @@
 //! The HTML pages, through a browser-like client (`helpers::web::WebClient`):
 //! each area of the web app has a module of its own.
+mod imports;
+mod metrics;
