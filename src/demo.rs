@@ -100,6 +100,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
 
 fn print_login(password: &str, headline: &str) {
     println!("{headline}");
+    println!("  web:      smarter serve, then open /login in a browser");
     println!("  login:    {EMAIL}");
     println!("  password: {password}");
     println!("  API token: smarter token create --email {EMAIL}");

@@ -1,7 +1,8 @@
 //! The clock that triggers the jobs: tokio-cron-scheduler ticks, and each
 //! tick runs the review cycles due at that moment. The tick only triggers;
 //! exactly-once comes from the claims in `cycles`, so any number of
-//! processes may tick against one database.
+//! processes may tick against one database. Each tick also removes the web
+//! sessions that have ended.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,6 +16,7 @@ use super::cycles::{ReviewPolicy, run_due_cycles};
 use crate::config::Config;
 use crate::mail::deliver::{MailSettings, Transport, deliver_due};
 use crate::store::reviews::send_reminders;
+use crate::store::web_sessions::{SessionPolicy, purge_ended};
 
 /// What a tick works with.
 struct Work {
@@ -23,6 +25,7 @@ struct Work {
     mail: MailSettings,
     policy: ReviewPolicy,
     reminder_after: chrono::Duration,
+    sessions: SessionPolicy,
     busy: Mutex<()>,
 }
 
@@ -41,6 +44,7 @@ pub async fn start(
         mail,
         policy: config.review_policy(),
         reminder_after: config.reminder_after,
+        sessions: config.sessions,
         busy: Mutex::new(()),
     });
     tokio::spawn(tick(work.clone()));
@@ -66,5 +70,8 @@ async fn tick(work: Arc<Work>) {
     }
     if let Err(err) = deliver_due(&work.db, &work.transport, &work.mail, Utc::now()).await {
         tracing::error!(error = %err, "mail delivery failed; the next tick retries");
+    }
+    if let Err(err) = purge_ended(&work.db, work.sessions, Utc::now()).await {
+        tracing::error!(error = %err, "removing ended sessions failed; the next tick retries");
     }
 }

@@ -122,6 +122,24 @@ pub async fn delete_all_of<C: ConnectionTrait>(db: &C, user_id: i32) -> AppResul
         .rows_affected)
 }
 
+/// Removes the sessions that have ended, by age or idleness, so the table
+/// holds only live ones even for users who never come back.
+pub async fn purge_ended<C: ConnectionTrait>(
+    db: &C,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> AppResult<u64> {
+    Ok(web_session::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(web_session::Column::ExpiresAt.lte(now))
+                .add(web_session::Column::LastSeenAt.lt(now - policy.idle)),
+        )
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// How many failed logins an email has within the window before `now`.
 pub async fn recent_failures<C: ConnectionTrait>(
     db: &C,

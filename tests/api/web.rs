@@ -1,4 +1,6 @@
 //! The HTML pages, through a browser-like client (`helpers::web::WebClient`):
 //! each area of the web app has a module of its own.
+
+mod auth;
 mod imports;
 mod metrics;
