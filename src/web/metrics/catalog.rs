@@ -58,10 +58,11 @@ pub(super) async fn catalog(
     let (team_id, _) = user.team(team_param(query.team.as_deref())?)?;
     let chrome = Chrome::load(&state.db, &user, team_id, "metrics").await?;
     let now = Utc::now();
-    let mut rows = Vec::new();
-    for def in metrics::metrics_for_team(&state.db, team_id).await? {
-        rows.push(row(&state, &user, team_id, def, now).await?);
-    }
+    let defs = metrics::metrics_for_team(&state.db, team_id).await?;
+    let rows = defs
+        .into_iter()
+        .map(|def| row(&state, &user, team_id, def, now));
+    let rows = futures_util::future::try_join_all(rows).await?;
     Ok(page(&CatalogPage {
         chrome,
         rows,

@@ -1,19 +1,15 @@
-//! Custom metrics: the form that adds one, and the values recorded by hand
-//! on a custom metric's page.
+//! Custom metrics: the form that adds one, checked as the JSON API checks it.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use serde::Deserialize;
 
 use super::catalog::TeamQuery;
-use super::page::{Extra, PageQuery, render};
-use super::{find_def, team_param};
-use crate::api::metrics::check_observation;
-use crate::domain::FieldErrors;
+use super::{field_messages, writable_team};
 use crate::domain::metric::{Better, CustomMetricInput, JourneyStage, MetricDef, Unit};
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use crate::startup::AppState;
 use crate::store::metrics;
 use crate::web::chrome::Chrome;
@@ -22,25 +18,6 @@ use crate::web::error::WebResult;
 use crate::web::messages::FormMessages;
 use crate::web::render::{html, see_other};
 use crate::web::session::WebUser;
-
-/// The newest observations listed on a custom metric's page.
-const LISTED_OBSERVATIONS: usize = 100;
-
-fn viewers_cannot() -> AppError {
-    AppError::Forbidden(
-        "viewers can look at the team's metrics but not add or change them; ask a manager of the team"
-            .into(),
-    )
-}
-
-/// The team of a form that changes something: one of the user's, as a writer.
-fn writable_team(user: &WebUser, raw: Option<&str>) -> AppResult<i32> {
-    let (team_id, role) = user.team(team_param(raw)?)?;
-    if !role.can_write() {
-        return Err(viewers_cannot());
-    }
-    Ok(team_id)
-}
 
 /// The new-metric form as sent.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -175,10 +152,6 @@ fn to_input(
     })
 }
 
-fn field_messages(errors: &FieldErrors) -> FormMessages {
-    FormMessages::from_errors(errors, |p| p.trim_start_matches('/').to_string())
-}
-
 /// Creates the metric as `POST /api/v1/metrics` does, or shows the form
 /// again with a message beside each wrong field.
 pub(super) async fn create(
@@ -216,91 +189,5 @@ pub(super) async fn create(
         Ok(()) => Ok(see_other(&format!("/metrics/{}?team={team_id}", def.key))),
         Err(AppError::Validation(errors)) => again(field_messages(&errors)).await,
         Err(e) => Err(e.into()),
-    }
-}
-
-/// The observation form as sent (and shown again when wrong).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct ObservationForm {
-    pub date: String,
-    pub value: String,
-    pub note: String,
-}
-
-impl ObservationForm {
-    pub fn today(today: NaiveDate) -> ObservationForm {
-        ObservationForm {
-            date: today.format("%Y-%m-%d").to_string(),
-            ..Default::default()
-        }
-    }
-}
-
-/// A recorded value as the page lists it.
-pub(super) struct ObservationRow {
-    pub day: String,
-    pub value: String,
-    pub note: String,
-}
-
-/// The metric's newest observations, newest first.
-pub(super) async fn observation_rows(
-    state: &AppState,
-    team_id: i32,
-    def: &MetricDef,
-) -> AppResult<Vec<ObservationRow>> {
-    let rows = metrics::observations(&state.db, team_id, &def.key, None, None).await?;
-    Ok(rows
-        .into_iter()
-        .rev()
-        .take(LISTED_OBSERVATIONS)
-        .map(|o| ObservationRow {
-            day: o.observed_on.format("%Y-%m-%d").to_string(),
-            value: super::with_unit(def.unit, o.value),
-            note: o.note.unwrap_or_default(),
-        })
-        .collect())
-}
-
-/// Records a value of a custom metric for a day, checked as the JSON API checks it.
-pub(super) async fn record(
-    State(state): State<AppState>,
-    Path(key): Path<String>,
-    Query(query): Query<TeamQuery>,
-    SessionForm { user, form }: SessionForm<ObservationForm>,
-) -> WebResult {
-    let team_id = writable_team(&user, query.team.as_deref())?;
-    let def = find_def(&state, team_id, &key).await?;
-    if def.builtin {
-        return Err(AppError::not_found(format!(
-            "\"{key}\" is computed from the team's data; values are recorded for custom metrics only"
-        ))
-        .into());
-    }
-    let value = form
-        .value
-        .trim()
-        .replace(',', ".")
-        .parse::<f64>()
-        .map_err(|_| format!("\"{}\" is not a number", form.value.trim()));
-    let note = Some(form.note.clone());
-    match check_observation(&def, team_id, &form.date, value, note) {
-        Ok(obs) => {
-            metrics::upsert_observation(&state.db, obs, user.caller.user_id, Utc::now()).await?;
-            Ok(see_other(&format!("/metrics/{}?team={team_id}", def.key)))
-        }
-        Err(errors) => {
-            let query = PageQuery {
-                team: Some(team_id.to_string()),
-                ..Default::default()
-            };
-            let extra = Extra {
-                obs_form: form,
-                obs_messages: field_messages(&errors),
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            render(&state, &user, &def.key, &query, extra).await
-        }
     }
 }

@@ -4,19 +4,23 @@
 
 mod catalog;
 mod custom;
+mod observations;
 mod page;
+mod series;
 
 use axum::Router;
 use axum::routing::{get, post};
 use chrono::SecondsFormat;
 
 use crate::api::metric_values::params::{MetricRequest, SeriesQuery};
+use crate::domain::FieldErrors;
 use crate::domain::cx_formulas::{Filters, MetricValue};
 use crate::domain::events::from_millis;
 use crate::domain::metric::{Better, MetricDef, Unit};
 use crate::error::{AppError, AppResult};
 use crate::startup::AppState;
 use crate::web::chart::format_number;
+use crate::web::messages::FormMessages;
 use crate::web::session::WebUser;
 
 pub fn router() -> Router<AppState> {
@@ -25,7 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/metrics/new", get(custom::new_form))
         .route("/metrics/{key}", get(page::metric_page))
         .route("/metrics/{key}/series.csv", get(page::series_csv))
-        .route("/metrics/{key}/observations", post(custom::record))
+        .route("/metrics/{key}/observations", post(observations::record))
 }
 
 /// The `team` query parameter: absent, or a team id.
@@ -115,4 +119,25 @@ async fn find_def(state: &AppState, team_id: i32, key: &str) -> AppResult<Metric
     crate::store::metrics::find_metric(&state.db, team_id, key)
         .await?
         .ok_or_else(|| AppError::not_found(format!("this team has no metric \"{key}\"")))
+}
+
+fn viewers_cannot() -> AppError {
+    AppError::Forbidden(
+        "viewers can look at the team's metrics but not add or change them; ask a manager of the team"
+            .into(),
+    )
+}
+
+/// The team of a form that changes something: one of the user's, as a writer.
+pub(crate) fn writable_team(user: &WebUser, raw: Option<&str>) -> AppResult<i32> {
+    let (team_id, role) = user.team(team_param(raw)?)?;
+    if !role.can_write() {
+        return Err(viewers_cannot());
+    }
+    Ok(team_id)
+}
+
+/// Messages beside the fields named by the pointers of `errors`.
+fn field_messages(errors: &FieldErrors) -> FormMessages {
+    FormMessages::from_errors(errors, |p| p.trim_start_matches('/').to_string())
 }
