@@ -3,7 +3,7 @@
 pub mod auth;
 mod events;
 mod extract;
-mod goals;
+pub(crate) mod goals;
 mod health;
 mod me;
 pub(crate) mod metric_values;

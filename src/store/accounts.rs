@@ -254,6 +254,22 @@ pub async fn teams_by_ids<C: ConnectionTrait>(db: &C, ids: &[i32]) -> AppResult<
         .await?)
 }
 
+/// Every member of a team as (user id, display name), by name.
+pub async fn members_named<C: ConnectionTrait>(
+    db: &C,
+    team_id: i32,
+) -> AppResult<Vec<(i32, String)>> {
+    let ids = member_ids(db, team_id).await?;
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .order_by_asc(user::Column::DisplayName)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
 /// The display names of these users, by id.
 pub async fn display_names<C: ConnectionTrait>(
     db: &C,

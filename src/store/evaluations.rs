@@ -115,3 +115,41 @@ pub fn findings_of(m: &evaluation::Model) -> Findings {
         }),
     }
 }
+
+/// The newest `per_goal` evaluations (not skipped cycles) of each of these
+/// goals, newest first within a goal: one query for a whole dashboard.
+pub async fn recent_for_goals<C: ConnectionTrait>(
+    db: &C,
+    goal_ids: &[i32],
+    per_goal: u64,
+) -> AppResult<Vec<evaluation::Model>> {
+    use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query, WindowStatement};
+    use sea_orm::{EntityName, Iterable};
+    if goal_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rank = Alias::new("rank_in_goal");
+    let mut inner = Query::select();
+    inner
+        .columns(evaluation::Column::iter())
+        .from(evaluation::Entity.table_ref())
+        .expr_window_as(
+            Expr::cust("ROW_NUMBER()"),
+            WindowStatement::partition_by(evaluation::Column::GoalId)
+                .order_by(evaluation::Column::ScheduledFor, Order::Desc)
+                .to_owned(),
+            rank.clone(),
+        )
+        .and_where(evaluation::Column::GoalId.is_in(goal_ids.iter().copied()))
+        .and_where(evaluation::Column::Skipped.eq(false));
+    let outer = Query::select()
+        .column(Asterisk)
+        .from_subquery(inner.to_owned(), Alias::new("ranked"))
+        .and_where(Expr::col(rank).lte(per_goal as i64))
+        .to_owned();
+    let statement = db.get_database_backend().build(&outer);
+    Ok(evaluation::Entity::find()
+        .from_raw_sql(statement)
+        .all(db)
+        .await?)
+}

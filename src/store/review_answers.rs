@@ -158,3 +158,15 @@ pub async fn answers_for<C: ConnectionTrait>(
         .all(db)
         .await?)
 }
+
+/// Every answer a goal's reviews got, newest first.
+pub async fn answers_for_goal<C: ConnectionTrait>(
+    db: &C,
+    goal_id: i32,
+) -> AppResult<Vec<review_answer::Model>> {
+    Ok(review_answer::Entity::find()
+        .filter(review_answer::Column::GoalId.eq(goal_id))
+        .order_by_desc(review_answer::Column::Id)
+        .all(db)
+        .await?)
+}

@@ -10,6 +10,7 @@ pub mod chart;
 pub mod chrome;
 pub mod csrf;
 pub mod error;
+pub mod goals;
 pub mod imports;
 pub mod messages;
 pub mod metrics;
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
         |name, value| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
     Router::new()
         .merge(auth::router())
+        .merge(goals::router())
         .merge(review_form::router())
         .merge(metrics::router())
         .merge(imports::router())

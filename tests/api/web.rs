@@ -2,5 +2,6 @@
 //! each area of the web app has a module of its own.
 
 mod auth;
+mod goals;
 mod imports;
 mod metrics;

@@ -2,7 +2,7 @@
 
 mod dto;
 pub(super) mod evaluations;
-pub(super) mod service;
+pub(crate) mod service;
 
 pub use dto::{GoalListQuery, GoalPage, GoalResponse};
 
@@ -21,7 +21,7 @@ use crate::domain::goal::GoalInput;
 use crate::error::{AppError, AppResult, Problem};
 use crate::startup::AppState;
 use crate::store::goals::{self, GoalFilter};
-use service::{build_spec, expected_version, find_visible, to_response};
+use service::{expected_version, find_visible, to_response};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -85,19 +85,7 @@ async fn create_goal(
     caller: Caller,
     ApiJson(input): ApiJson<GoalInput>,
 ) -> AppResult<Response> {
-    let team_id = input.team_id;
-    if caller.role_in(team_id).is_none() {
-        return Err(AppError::field(
-            "/team_id",
-            format!("team {team_id} is not one of your teams"),
-        ));
-    }
-    require_writer(&caller, team_id)?;
-    let txn = crate::store::db::begin_write(&state.db).await?;
-    let spec = build_spec(&txn, &caller, team_id, None, input).await?;
-    let row = goals::insert(&txn, team_id, &spec, caller.user_id, Utc::now()).await?;
-    txn.commit().await?;
-    tracing::info!(goal = row.id, team = team_id, "goal created");
+    let row = service::create(&state.db, &caller, input).await?;
     Ok(with_etag(
         StatusCode::CREATED,
         to_response(&state.db, row, true).await?,
@@ -170,33 +158,7 @@ async fn save_update(
     let row = find_visible(&state.db, caller, id).await?;
     require_writer(caller, row.team_id)?;
     let version = expected_version(headers, input.version)?;
-    if version != row.version {
-        return Err(AppError::Conflict(format!(
-            "goal {id} is at version {}, not {version}; fetch it again and reapply your change",
-            row.version
-        )));
-    }
-    if input.team_id != row.team_id {
-        return Err(AppError::field(
-            "/team_id",
-            "a goal cannot move to another team",
-        ));
-    }
-    let current = goals::spec_from_model(&row)?;
-    if current.status.is_closed() {
-        return Err(AppError::Conflict(format!(
-            "goal {id} is {} and closed; it can no longer be changed",
-            current.status
-        )));
-    }
-    let txn = crate::store::db::begin_write(&state.db).await?;
-    let spec = build_spec(&txn, caller, row.team_id, Some(id), input).await?;
-    current
-        .status
-        .transition_to(spec.status)
-        .map_err(|m| AppError::field("/status", m))?;
-    let updated = goals::update(&txn, id, version, &spec, Utc::now()).await?;
-    txn.commit().await?;
+    let (updated, _) = service::update(&state.db, caller, row, version, input, None).await?;
     Ok(with_etag(
         StatusCode::OK,
         to_response(&state.db, updated, true).await?,

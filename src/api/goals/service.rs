@@ -2,17 +2,20 @@
 
 use axum::http::{HeaderMap, header};
 use chrono::Utc;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::dto::GoalResponse;
+use crate::api::auth::require_writer;
 use crate::domain::account::Caller;
 use crate::domain::cx_formulas::CxMetric;
 use crate::domain::goal::{GoalInput, GoalSpec, GoalStatus};
+use crate::domain::review;
 use crate::domain::smart::{self, Criterion};
-use crate::entities::goal;
+use crate::entities::{goal, goal_revision};
 use crate::error::{AppError, AppResult};
 use crate::measure;
 use crate::store::goals;
+use crate::store::revisions::{self, RevisionMeta};
 
 /// Checks `input` for a goal of `team_id` (and `goal_id` when updating).
 pub async fn build_spec<C: ConnectionTrait>(
@@ -148,4 +151,105 @@ pub async fn find_visible<C: ConnectionTrait>(
         .ok_or_else(|| {
             AppError::not_found(format!("goal {id} does not exist or is not in your teams"))
         })
+}
+
+/// Creates a goal in `input.team_id`, which must be one of the caller's
+/// teams with a role that may write.
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    input: GoalInput,
+) -> AppResult<goal::Model> {
+    let team_id = input.team_id;
+    if caller.role_in(team_id).is_none() {
+        return Err(AppError::field(
+            "/team_id",
+            format!("team {team_id} is not one of your teams"),
+        ));
+    }
+    require_writer(caller, team_id)?;
+    let txn = crate::store::db::begin_write(db).await?;
+    let spec = build_spec(&txn, caller, team_id, None, input).await?;
+    let row = goals::insert(&txn, team_id, &spec, caller.user_id, Utc::now()).await?;
+    txn.commit().await?;
+    tracing::info!(goal = row.id, team = team_id, "goal created");
+    Ok(row)
+}
+
+/// Replaces the goal `row` (already checked visible and writable) if it is
+/// still at `version`: a stale version is 409, a closed goal 409, a status
+/// change the life cycle forbids 422.
+///
+/// With `reason` (the web form), a change of a tracked field (target,
+/// baseline, deadline, milestones, metric, cadence) of an active goal is a
+/// readjustment: it needs a reason (422 at `/reason` without one) and is
+/// recorded as a revision, as answering a review records it.
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    row: goal::Model,
+    version: i32,
+    input: GoalInput,
+    reason: Option<&str>,
+) -> AppResult<(goal::Model, Option<goal_revision::Model>)> {
+    let id = row.id;
+    if version != row.version {
+        return Err(AppError::Conflict(format!(
+            "goal {id} is at version {}, not {version}; fetch it again and reapply your change",
+            row.version
+        )));
+    }
+    if input.team_id != row.team_id {
+        return Err(AppError::field(
+            "/team_id",
+            "a goal cannot move to another team",
+        ));
+    }
+    let current = goals::spec_from_model(&row)?;
+    if current.status.is_closed() {
+        return Err(AppError::Conflict(format!(
+            "goal {id} is {} and closed; it can no longer be changed",
+            current.status
+        )));
+    }
+    let txn = crate::store::db::begin_write(db).await?;
+    let spec = build_spec(&txn, caller, row.team_id, Some(id), input).await?;
+    current
+        .status
+        .transition_to(spec.status)
+        .map_err(|m| AppError::field("/status", m))?;
+    let changes = review::changes(&current.to_input(row.team_id), &spec.to_input(row.team_id));
+    let revise = current.status == GoalStatus::Active && !changes.is_empty();
+    let reason = match reason.map(str::trim) {
+        Some("") if revise => {
+            return Err(AppError::field(
+                "/reason",
+                "say why the goal changes: an active goal's readjustment is recorded with its reason",
+            ));
+        }
+        Some(r) if r.chars().count() > review::MAX_REASON => {
+            return Err(AppError::field(
+                "/reason",
+                format!("at most {} characters", review::MAX_REASON),
+            ));
+        }
+        other => other,
+    };
+    let now = Utc::now();
+    let updated = goals::update(&txn, id, version, &spec, now).await?;
+    let revision = match reason {
+        Some(reason) if revise => {
+            let meta = RevisionMeta {
+                goal_id: id,
+                team_id: row.team_id,
+                review_request_id: None,
+                changed_by: Some(caller.user_id),
+                reason,
+            };
+            Some(revisions::insert(&txn, &meta, &changes, now).await?)
+        }
+        _ => None,
+    };
+    txn.commit().await?;
+    Ok((updated, revision))
 }
