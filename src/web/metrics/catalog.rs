@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::{better_text, request_for, team_param, value_of, value_text};
-use crate::domain::cx_formulas::Filters;
+use crate::api::metric_values::params::MetricRequest;
 use crate::domain::cx_formulas::buckets::{Bucket, Window};
+use crate::domain::cx_formulas::{Filters, MetricValue};
 use crate::domain::metric::MetricDef;
 use crate::error::{AppError, AppResult};
 use crate::startup::AppState;
@@ -70,6 +71,21 @@ pub(super) async fn catalog(
     }))
 }
 
+/// The metric's value over the `TRAILING_DAYS` before `to`, with the
+/// checked request behind it.
+pub(super) async fn trailing(
+    state: &AppState,
+    user: &WebUser,
+    team_id: i32,
+    key: &str,
+    to: i64,
+) -> AppResult<(MetricRequest, MetricValue)> {
+    let window = (to - TRAILING_DAYS * DAY_MS, to);
+    let request = request_for(state, user, key, team_id, window, Filters::default()).await?;
+    let value = value_of(state, &request).await?;
+    Ok((request, value))
+}
+
 /// The metric's trailing value (one query) and its weekly series (one more).
 async fn row(
     state: &AppState,
@@ -79,9 +95,7 @@ async fn row(
     now: DateTime<Utc>,
 ) -> AppResult<Row> {
     let to = now.timestamp_millis();
-    let window = (to - TRAILING_DAYS * DAY_MS, to);
-    let request = request_for(state, user, &def.key, team_id, window, Filters::default()).await?;
-    let value = value_of(state, &request).await?;
+    let (request, value) = trailing(state, user, team_id, &def.key, to).await?;
     let weeks = Window::new(to - SPARK_WEEKS * 7 * DAY_MS, to)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("empty sparkline window")))?;
     let points = match request.builtin {

@@ -81,6 +81,9 @@ fn chart(def: &MetricDef, loaded: &Loaded) -> String {
 #[template(path = "metrics/metric.html")]
 struct MetricPage {
     chrome: Chrome,
+    /// The value over the last `trailing_days`, as the catalog shows it.
+    current: String,
+    trailing_days: i64,
     def: MetricDef,
     formula: Formula,
     better: &'static str,
@@ -138,12 +141,30 @@ pub(super) async fn render(
         .then(|| def.key.parse::<CxMetric>().ok())
         .flatten()
         .map(|m| m.filter_param());
+    let (_, now_value) = super::catalog::trailing(
+        state,
+        user,
+        team_id,
+        &def.key,
+        Utc::now().timestamp_millis(),
+    )
+    .await?;
+    let current = match now_value.value.filter(|_| now_value.is_ok()) {
+        Some(_) => format!(
+            "{} (n = {})",
+            value_with_margin(&def, &now_value),
+            now_value.n
+        ),
+        None => value_text(def.unit, &now_value),
+    };
     let observations = if def.builtin {
         Vec::new()
     } else {
         observation_rows(state, team_id, &def).await?
     };
     let mut page = MetricPage {
+        current,
+        trailing_days: super::catalog::TRAILING_DAYS,
         formula: formula(&def.key),
         better: better_text(def.better),
         min_sample: settings.min_sample,

@@ -66,7 +66,8 @@ dual_test! {
         let path = format!("/metrics/nps?team={}&bucket=week&from=2026-03-02&to=2026-03-23", ann.team_id);
         let page = web.get(&path).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-        page.assert_contains("<svg class=\"chart\"")
+        page.assert_contains("Last 30 days: <strong>insufficient data (n = 0, needs 30)</strong>")
+            .assert_contains("<svg class=\"chart\"")
             .assert_contains("week of 2026-03-02")
             .assert_contains("<td class=\"num\">30</td>")
             .assert_contains("<td class=\"num\">31</td>")
@@ -265,7 +266,7 @@ dual_test! {
         assert_eq!(app.count("metric_observations").await, 1);
 
         let shown = web.get(&format!("/metrics/no_show_rate?team={}", ann.team_id)).await;
-        shown.assert_contains("12.5 %").assert_contains("&#60;script&#62;alert(1)&#60;/script&#62;");
+        shown.assert_contains("Last 30 days: <strong>12.5 % (n = 1)</strong>").assert_contains("&#60;script&#62;alert(1)&#60;/script&#62;");
         assert!(!shown.body.contains(XSS));
         let catalog = web.get(&format!("/metrics?team={}", ann.team_id)).await;
         catalog.assert_contains("12.5 %");
