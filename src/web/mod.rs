@@ -12,7 +12,9 @@ pub mod chrome;
 pub mod csrf;
 pub mod error;
 pub mod goals;
+pub mod imports;
 pub mod messages;
+pub mod metrics;
 pub mod outbox;
 pub mod render;
 pub mod review_form;
@@ -42,6 +44,8 @@ pub fn router() -> Router<AppState> {
         .merge(reviews::router())
         .merge(tokens::router())
         .merge(outbox::router())
+        .merge(metrics::router())
+        .merge(imports::router())
         .merge(assets::router())
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

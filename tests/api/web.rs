@@ -4,6 +4,8 @@
 mod admin;
 mod auth;
 mod goals;
+mod imports;
+mod metrics;
 mod outbox;
 mod reviews;
 mod tokens;
