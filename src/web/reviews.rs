@@ -28,7 +28,7 @@ use super::review_form::{ReviewForm, answer, changes_of, context};
 use super::session::WebUser;
 use crate::answering;
 use crate::domain::FieldErrors;
-use crate::entities::{goal, review_request};
+use crate::entities::{goal, review_request, user};
 use crate::error::{AppError, AppResult};
 use crate::startup::AppState;
 use crate::store::review_answers::{self, ReviewFilter, ReviewState};
@@ -228,7 +228,21 @@ async fn answered_of(state: &AppState, request: &review_request::Model) -> AppRe
         Some(revision) => Some(changes_of(&revision)?),
         None => None,
     };
-    Ok(AnsweredView::new(&goal, &answer, changes.as_ref()))
+    let who = match answer.answered_by {
+        Some(id) => Some(
+            user::Entity::find_by_id(id)
+                .one(&state.db)
+                .await?
+                .map_or_else(|| format!("user {id}"), |u| u.display_name),
+        ),
+        None => None,
+    };
+    Ok(AnsweredView::new(
+        &goal,
+        &answer,
+        changes.as_ref(),
+        who.as_deref(),
+    ))
 }
 
 async fn submit(

@@ -146,7 +146,7 @@ async fn submitted(
             StatusCode::OK,
             &LinkAnswered {
                 heading: "Thank you: your answer is recorded",
-                answered: answered_view(&outcome)?,
+                answered: answered_view(&outcome, None)?,
             },
         )),
         Err(errors) => Ok(form_page(

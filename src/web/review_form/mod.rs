@@ -141,12 +141,14 @@ pub(crate) fn changes_of(revision: &goal_revision::Model) -> AppResult<Changes> 
     })
 }
 
-/// The answered page's content for an outcome.
-pub(crate) fn answered_view(outcome: &Outcome) -> AppResult<AnsweredView> {
+/// The answered page's content for an outcome; `who` answered (`None`
+/// for the emailed link).
+pub(crate) fn answered_view(outcome: &Outcome, who: Option<&str>) -> AppResult<AnsweredView> {
     let changes = outcome.revision.as_ref().map(changes_of).transpose()?;
     Ok(AnsweredView::new(
         &outcome.goal,
         &outcome.answer,
         changes.as_ref(),
+        who,
     ))
 }

@@ -202,16 +202,20 @@ pub struct AnsweredView {
     pub blocked: String,
     pub confidence: Option<i16>,
     pub answered_at: String,
+    /// Who answered: a member's name, or the emailed link.
+    pub answered_by: String,
     /// Each changed field as (words, before, after).
     pub changes: Vec<(&'static str, String, String)>,
     pub next_review: Option<String>,
 }
 
 impl AnsweredView {
+    /// `who` is the name of the member who answered; `None` for the link.
     pub fn new(
         goal: &crate::entities::goal::Model,
         answer: &review_answer::Model,
         changes: Option<&Changes>,
+        who: Option<&str>,
     ) -> AnsweredView {
         let changes = changes
             .map(|c| {
@@ -233,6 +237,7 @@ impl AnsweredView {
             blocked: answer.assessment_blocked.clone(),
             confidence: answer.confidence,
             answered_at: at(answer.created_at),
+            answered_by: who.map_or_else(|| "the emailed link".into(), str::to_string),
             changes,
             next_review: goal.next_review_at.map(at),
         }

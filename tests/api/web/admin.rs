@@ -140,6 +140,14 @@ dual_test! {
         let foreign = web.post(&format!("/admin/users/{}/remove", stranger.id), &[("team", team.as_str())]).await;
         assert_eq!(foreign.status, StatusCode::NOT_FOUND);
         assert!(role_of(&app, stranger.id, stranger.team_id).await.is_some());
+
+        let fay = app.user("fay@example.com", "Clinic", Role::Admin).await;
+        let step_down = web.post(&format!("/admin/users/{}/role", root.id), &to_manager).await;
+        assert_eq!(step_down.status, StatusCode::SEE_OTHER, "another admin remains: {}", step_down.body);
+        assert_eq!(step_down.location.as_deref(), Some("/"));
+        assert_eq!(role_of(&app, root.id, root.team_id).await.as_deref(), Some("manager"));
+        assert_eq!(web.get(&users_path(root.team_id)).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(role_of(&app, fay.id, root.team_id).await.as_deref(), Some("admin"));
     }
 }
 

@@ -28,6 +28,18 @@ async fn snapshot(app: &TestApp, r: &Reviewed) -> (String, String, i64, i64) {
     )
 }
 
+async fn expire(app: &TestApp, review_id: i64) {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let past: chrono::DateTime<chrono::Utc> = "2026-01-01T00:00:00Z".parse().unwrap();
+    review_request::Entity::update_many()
+        .col_expr(review_request::Column::ExpiresAt, Expr::value(past))
+        .filter(review_request::Column::Id.eq(review_id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
 fn review_path(r: &Reviewed) -> String {
     format!("/reviews/{}", r.review_id)
 }
@@ -49,6 +61,15 @@ dual_test! {
             .assert_contains("Answered (1)")
             .assert_contains("abandon")
             .assert_contains("Nobody reads the reviews");
+        expire(&app, first.review_id).await;
+        let list = web.get("/reviews").await;
+        list.assert_contains("Waiting for an answer (0)").assert_contains("Expired (1)");
+        let expired = web.get(&review_path(&first)).await;
+        assert_eq!(expired.status, StatusCode::OK);
+        expired.assert_contains("expired on 2026-01-01");
+        assert!(!expired.body.contains("name=\"decision\""), "an expired review has no form");
+        let late = web.post(&review_path(&first), &[("decision", "continue")]).await;
+        assert_eq!(late.status, StatusCode::GONE);
     }
 }
 
@@ -65,7 +86,11 @@ dual_test! {
         assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
         let page = web.get(answered.location.as_deref().unwrap()).await;
         assert_eq!(page.status, StatusCode::OK);
-        page.assert_contains("Review answered").assert_contains("continue").assert_contains("4 of 5").assert_contains("did not change");
+        page.assert_contains("Review answered")
+            .assert_contains("continue")
+            .assert_contains("4 of 5")
+            .assert_contains("by Test User")
+            .assert_contains("did not change");
         let again = web.post(&review_path(&r), &[("decision", "abandon"), ("reason", "x")]).await;
         assert_eq!(again.status, StatusCode::CONFLICT);
         again.assert_contains("already answered");
@@ -131,7 +156,7 @@ dual_test! {
         assert_eq!(snapshot(&app, &r).await, before);
         // The signed-in page shows the link's answer.
         let web = WebClient::signed_in(&app, &r.ann).await;
-        web.get(&review_path(&r)).await.assert_contains("Review answered").assert_contains("continue");
+        web.get(&review_path(&r)).await.assert_contains("Review answered").assert_contains("by the emailed link");
     }
 }
 
