@@ -304,6 +304,27 @@ mod tests {
     }
 
     #[test]
+    fn a_suggestion_without_a_deadline_offers_the_target_only() {
+        let s = ReadjustSuggestion {
+            target: 9.899999,
+            deadline: None,
+        };
+        let buttons = one_clicks(&s, Some(8.0), Some("2027-06-28"));
+        assert_eq!(buttons.len(), 1);
+        assert_eq!(buttons[0].part, "target");
+        assert_eq!(buttons[0].button, "Accept: target 9.9 by 2027-06-28");
+        let s = ReadjustSuggestion {
+            deadline: "2027-11-08".parse().ok(),
+            ..s
+        };
+        let parts: Vec<_> = one_clicks(&s, Some(8.0), None)
+            .iter()
+            .map(|b| b.part)
+            .collect();
+        assert_eq!(parts, ["target", "deadline"]);
+    }
+
+    #[test]
     fn changed_values_read_as_words() {
         assert_eq!(show(&serde_json::json!(9.5)), "9.5");
         assert_eq!(show(&serde_json::json!(null)), "—");
