@@ -8,6 +8,7 @@
 //! is dead for good; the next evaluation opens a new review), a goal closed
 //! or archived meanwhile 409, a readjustment the goal rules refuse 422.
 
+use crate::store::review_answers::Answerer;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
@@ -63,13 +64,13 @@ pub async fn suggestion_of<C: ConnectionTrait>(
     Ok(evaluation.and_then(|e| evaluations::findings_of(&e).suggestion))
 }
 
-/// Answers a review. `answered_by` is the API caller; `None` for the link.
+/// Answers a review, as `answerer` (the emailed link, a signed-in user or an API caller).
 #[tracing::instrument(skip(db, request, input), fields(review = request.id), err)]
 pub async fn answer_review(
     db: &DatabaseConnection,
     request: &review_request::Model,
     input: AnswerInput,
-    answered_by: Option<i32>,
+    answerer: Answerer,
     now: DateTime<Utc>,
 ) -> AppResult<Outcome> {
     check_open(request, now)?;
@@ -121,7 +122,7 @@ pub async fn answer_review(
                 goal_id: model.id,
                 team_id,
                 review_request_id: Some(request.id),
-                changed_by: answered_by,
+                changed_by: answerer.user_id(),
                 reason: &answer.reason,
             };
             let revision = revisions::insert(&txn, &meta, &changes, now).await?;
@@ -129,7 +130,7 @@ pub async fn answer_review(
         }
         None => (model, None),
     };
-    let stored = review_answers::insert_answer(&txn, request, &answer, answered_by, now).await?;
+    let stored = review_answers::insert_answer(&txn, request, &answer, answerer, now).await?;
     let request = review_request::Entity::find_by_id(request.id)
         .one(&txn)
         .await?

@@ -5,6 +5,7 @@
 mod dto;
 mod revisions;
 
+use crate::store::review_answers::Answerer;
 use std::collections::HashMap;
 
 use axum::Json;
@@ -93,8 +94,14 @@ async fn answer_review(
     // the answer says: a second answer is a 409 whatever its body.
     answering::check_open(&request, now)?;
     let input: AnswerInput = parse_json_value(body)?;
-    let outcome =
-        answering::answer_review(&state.db, &request, input, Some(caller.user_id), now).await?;
+    let outcome = answering::answer_review(
+        &state.db,
+        &request,
+        input,
+        Answerer::Api(caller.user_id),
+        now,
+    )
+    .await?;
     let title = outcome.goal.title.clone();
     let status = goal_status(&outcome.goal)?;
     let evaluation = evaluation::Entity::find_by_id(outcome.request.evaluation_id)

@@ -78,12 +78,40 @@ pub async fn claim<C: ConnectionTrait>(db: &C, id: i64, now: DateTime<Utc>) -> A
     Ok(result.rows_affected == 1)
 }
 
+/// Who answered a review, and through which door.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answerer {
+    /// The emailed link: no account, the token is the proof.
+    Link,
+    /// A signed-in user of the web pages.
+    Web(i32),
+    /// An API token's owner.
+    Api(i32),
+}
+
+impl Answerer {
+    pub fn user_id(self) -> Option<i32> {
+        match self {
+            Answerer::Link => None,
+            Answerer::Web(id) | Answerer::Api(id) => Some(id),
+        }
+    }
+
+    pub fn via(self) -> &'static str {
+        match self {
+            Answerer::Link => "link",
+            Answerer::Web(_) => "web",
+            Answerer::Api(_) => "api",
+        }
+    }
+}
+
 /// Records an answer.
 pub async fn insert_answer<C: ConnectionTrait>(
     db: &C,
     request: &review_request::Model,
     answer: &Answer,
-    answered_by: Option<i32>,
+    answerer: Answerer,
     now: DateTime<Utc>,
 ) -> AppResult<review_answer::Model> {
     Ok(review_answer::ActiveModel {
@@ -95,8 +123,8 @@ pub async fn insert_answer<C: ConnectionTrait>(
         assessment_blocked: Set(answer.blocked.clone()),
         confidence: Set(answer.confidence),
         reason: Set(answer.reason.clone()),
-        answered_by: Set(answered_by),
-        answered_via: Set(if answered_by.is_some() { "api" } else { "link" }.into()),
+        answered_by: Set(answerer.user_id()),
+        answered_via: Set(answerer.via().into()),
         created_at: Set(now),
         ..Default::default()
     }

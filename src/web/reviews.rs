@@ -7,6 +7,7 @@
 //! here the session authorises the answer: a CSRF-checked form, a writer's
 //! role in the review's team, and another team's review is 404.
 
+use crate::store::review_answers::Answerer;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -259,7 +260,7 @@ async fn submit(
     }
     answering::check_open(&request, Utc::now())?;
     let ctx = context(&state.db, request).await?;
-    match answer(&state.db, &ctx, &form, Some(user.caller.user_id)).await? {
+    match answer(&state.db, &ctx, &form, Answerer::Web(user.caller.user_id)).await? {
         Ok(outcome) => Ok(see_other(&format!("/reviews/{}", outcome.request.id))),
         Err(errors) => {
             let chrome = Chrome::load(&state.db, &user, ctx.goal.team_id, "reviews").await?;

@@ -7,6 +7,7 @@
 //! cross-site form cannot know. Because it sits in the URL, the pages send
 //! no referrer (and, like every page, are not cached).
 
+use crate::store::review_answers::Answerer;
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -141,7 +142,7 @@ async fn submitted(
             errors: FieldErrors::new(),
         })?;
     let ctx = context(&state.db, request).await?;
-    match answer(&state.db, &ctx, &form, None).await? {
+    match answer(&state.db, &ctx, &form, Answerer::Link).await? {
         Ok(outcome) => Ok(html(
             StatusCode::OK,
             &LinkAnswered {

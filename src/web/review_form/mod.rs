@@ -8,6 +8,7 @@ pub(crate) mod form;
 mod link;
 pub(crate) mod view;
 
+use crate::store::review_answers::Answerer;
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
@@ -120,13 +121,13 @@ pub(crate) async fn answer(
     db: &DatabaseConnection,
     ctx: &Context,
     form: &ReviewForm,
-    answered_by: Option<i32>,
+    answerer: Answerer,
 ) -> AppResult<Result<Outcome, FieldErrors>> {
     let input = match form.to_answer(&ctx.input) {
         Ok(input) => input,
         Err(errors) => return Ok(Err(errors)),
     };
-    match answering::answer_review(db, &ctx.request, input, answered_by, Utc::now()).await {
+    match answering::answer_review(db, &ctx.request, input, answerer, Utc::now()).await {
         Ok(outcome) => Ok(Ok(outcome)),
         Err(AppError::Validation(errors)) => Ok(Err(errors)),
         Err(other) => Err(other),

@@ -119,6 +119,7 @@ dual_test! {
         let older = page.body.find("Older goal").expect("older goal listed");
         assert!(first < older, "the goal needing an answer comes first");
         page.assert_contains("needs your answer").assert_contains("off track");
+        page.assert_contains("href=\"/reviews/");
         let detail = web.get(&format!("/goals/{}", reviewed.goal_id)).await;
         detail.assert_contains("Evaluated: off track");
     }

@@ -95,6 +95,9 @@ dual_test! {
         assert_eq!(again.status, StatusCode::CONFLICT);
         again.assert_contains("already answered");
         assert_eq!(app.goal_row(r.goal_id).await.unwrap().status, "active");
+        let stored = smarter::entities::review_answer::Entity::find().all(&app.db).await.unwrap();
+        assert_eq!(stored.len(), 1);
+        assert_eq!((stored[0].answered_via.as_str(), stored[0].answered_by), ("web", Some(r.ann.id)));
     }
 }
 
