@@ -8,7 +8,6 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
@@ -18,7 +17,6 @@ use super::auth::{require_member, require_writer};
 use super::extract::{ApiPath, ApiQuery};
 use crate::domain::account::Caller;
 use crate::domain::events::{EventKind, RowError};
-use crate::entities::ingest_batch;
 use crate::error::{AppError, AppResult, Problem};
 use crate::ingest::{self, IngestReport, IngestRequest, Ingestion, Source, Started};
 use crate::startup::AppState;
@@ -216,12 +214,7 @@ async fn list_imports(
     if !(1..=200).contains(&limit) {
         return Err(AppError::field("/limit", "must be between 1 and 200"));
     }
-    let rows = ingest_batch::Entity::find()
-        .filter(ingest_batch::Column::TeamId.eq(query.team))
-        .order_by_desc(ingest_batch::Column::Id)
-        .limit(limit)
-        .all(&state.db)
-        .await?;
+    let rows = ingest::recent_batches(&state.db, query.team, limit).await?;
     Ok(Json(
         rows.into_iter()
             .map(|b| ImportSummary {

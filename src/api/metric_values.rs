@@ -2,7 +2,7 @@
 //! metrics computed from the team's events over a window `[from, to)` in
 //! UTC; custom metrics answered from their manual observations.
 
-mod params;
+pub(crate) mod params;
 
 use axum::Json;
 use axum::extract::State;

@@ -231,27 +231,7 @@ async fn record_observation(
     }
     require_writer(&caller, input.team_id)?;
     let (def, team_id) = resolve(&state, &caller, &key, Some(input.team_id)).await?;
-    let mut errors = FieldErrors::new();
-    let date = NaiveDate::parse_from_str(input.date.trim(), "%Y-%m-%d")
-        .map_err(|_| {
-            errors.push(
-                "/date",
-                format!("\"{}\" is not a date; use YYYY-MM-DD", input.date),
-            )
-        })
-        .ok();
-    if let Err(message) = def.check_value(input.value) {
-        errors.push("/value", message);
-    }
-    let note = check_text(&mut errors, "/note", input.note, 2000);
-    let date = errors.finish(date)?.expect("a date when no errors");
-    let obs = NewObservation {
-        team_id,
-        metric_key: def.key,
-        observed_on: date,
-        value: input.value,
-        note: (!note.is_empty()).then_some(note),
-    };
+    let obs = check_observation(&def, team_id, &input.date, Ok(input.value), input.note)?;
     let (row, created) =
         metrics::upsert_observation(&state.db, obs, caller.user_id, Utc::now()).await?;
     let status = if created {
@@ -260,6 +240,34 @@ async fn record_observation(
         StatusCode::OK
     };
     Ok((status, Json(row.into())))
+}
+
+/// Checks a manual observation of `def`: the day (YYYY-MM-DD), the value
+/// (`Err` holds why it could not be read as a number) and an optional note.
+pub(crate) fn check_observation(
+    def: &MetricDef,
+    team_id: i32,
+    date: &str,
+    value: Result<f64, String>,
+    note: Option<String>,
+) -> Result<NewObservation, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+        .map_err(|_| errors.push("/date", format!("\"{date}\" is not a date; use YYYY-MM-DD")))
+        .ok();
+    let value = value
+        .and_then(|v| def.check_value(v).map(|()| v))
+        .map_err(|message| errors.push("/value", message))
+        .ok();
+    let note = check_text(&mut errors, "/note", note, 2000);
+    let (date, value) = errors.finish((date, value))?;
+    Ok(NewObservation {
+        team_id,
+        metric_key: def.key.clone(),
+        observed_on: date.expect("a date when no errors"),
+        value: value.expect("a value when no errors"),
+        note: (!note.is_empty()).then_some(note),
+    })
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

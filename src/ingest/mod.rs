@@ -7,7 +7,10 @@ pub mod json;
 mod writer;
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -250,6 +253,20 @@ impl Ingestion {
         tracing::info!(batch = batch.id, kind = %self.request.kind, received = self.received, new = counts.new, "ingested");
         Ok(report(&batch, false))
     }
+}
+
+/// The team's latest ingestions, newest first.
+pub async fn recent_batches<C: ConnectionTrait>(
+    db: &C,
+    team_id: i32,
+    limit: u64,
+) -> AppResult<Vec<ingest_batch::Model>> {
+    Ok(ingest_batch::Entity::find()
+        .filter(ingest_batch::Column::TeamId.eq(team_id))
+        .order_by_desc(ingest_batch::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
 }
 
 fn report(batch: &ingest_batch::Model, replayed: bool) -> IngestReport {

@@ -269,3 +269,17 @@ pub async fn members_named<C: ConnectionTrait>(
         .map(|u| (u.id, u.display_name))
         .collect())
 }
+
+/// The display names of these users, by id.
+pub async fn display_names<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i32],
+) -> AppResult<std::collections::HashMap<i32, String>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}

@@ -11,7 +11,9 @@ pub mod chrome;
 pub mod csrf;
 pub mod error;
 pub mod goals;
+pub mod imports;
 pub mod messages;
+pub mod metrics;
 pub mod render;
 pub mod review_form;
 pub mod session;
@@ -34,6 +36,8 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(goals::router())
         .merge(review_form::router())
+        .merge(metrics::router())
+        .merge(imports::router())
         .merge(assets::router())
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

@@ -3,3 +3,5 @@
 
 mod auth;
 mod goals;
+mod imports;
+mod metrics;
