@@ -36,6 +36,8 @@ pub struct Browser {
     _chromedriver: Chromedriver,
     _permit: SemaphorePermit<'static>,
     test: String,
+    /// Emulating a phone's screen, which the window's size does not change.
+    phone: bool,
 }
 
 impl Browser {
@@ -79,6 +81,7 @@ impl Browser {
         ] {
             caps.add_arg(arg).expect("argument added");
         }
+        let phone = mobile.is_some();
         if let Some(mobile) = mobile {
             caps.add_experimental_option("mobileEmulation", mobile)
                 .expect("mobile emulation set");
@@ -91,6 +94,7 @@ impl Browser {
             _chromedriver: chromedriver,
             _permit: permit,
             test: test.to_string(),
+            phone,
         }
     }
 
@@ -221,15 +225,39 @@ impl Browser {
         assert!(body.contains(text), "expected {text:?} on {path}:\n{body}");
     }
 
-    /// Saves `target/screenshots/<test>-<step>.png`.
+    /// Saves `target/screenshots/<test>-<step>.png`: the whole page, the
+    /// window stretched to its height for the shot (phones: the screen).
     pub async fn screenshot(&self, step: &str) -> PathBuf {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
         std::fs::create_dir_all(&dir).expect("screenshot directory");
         let path = dir.join(format!("{}-{step}.png", self.test));
-        self.driver()
+        let driver = self.driver();
+        let window = driver.get_window_rect().await.expect("window size");
+        if !self.phone {
+            let height: i64 = driver
+                .execute(
+                    "window.scrollTo(0, 0); return document.documentElement.scrollHeight;",
+                    Vec::new(),
+                )
+                .await
+                .and_then(|r| r.convert())
+                .expect("page height");
+            let height = (height + 100).clamp(window.height, 6000) as u32;
+            driver
+                .set_window_rect(0, 0, window.width as u32, height)
+                .await
+                .expect("window stretched");
+        }
+        driver
             .screenshot(&path)
             .await
             .unwrap_or_else(|e| panic!("cannot save {}: {e}", path.display()));
+        if !self.phone {
+            driver
+                .set_window_rect(0, 0, window.width as u32, window.height as u32)
+                .await
+                .expect("window restored");
+        }
         path
     }
 

@@ -13,4 +13,5 @@ mod browser;
 mod serve;
 
 mod first_run;
+mod goals;
 mod login;
