@@ -271,12 +271,6 @@ async fn record(
 
 /// Puts failed messages back in the queue (all of them, or those of `ids`).
 pub async fn retry_failed<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> AppResult<u64> {
-    let result = outbox::Entity::update_many()
-        .filter(outbox::Column::Status.eq("failed"))
-        .col_expr(outbox::Column::Status, Expr::value("pending"))
-        .col_expr(outbox::Column::Attempts, Expr::value(0))
-        .col_expr(outbox::Column::NextAttemptAt, Expr::value(now))
-        .exec(db)
-        .await?;
+    let result = crate::store::outbox::requeue_failed(now).exec(db).await?;
     Ok(result.rows_affected)
 }

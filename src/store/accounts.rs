@@ -13,6 +13,13 @@ use crate::domain::account::{Caller, Membership, NewUser, Role};
 use crate::entities::{membership, team, user};
 use crate::error::{AppError, AppResult};
 
+mod members;
+
+pub use members::{
+    Member, add_existing_member, change_membership, create_member, create_team, member_counts,
+    team_members,
+};
+
 /// Hashes a password with argon2id on a blocking thread.
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
     tokio::task::spawn_blocking(move || {

@@ -52,3 +52,14 @@ pub async fn for_goal<C: ConnectionTrait>(
         .all(db)
         .await?)
 }
+
+/// The revision a review's answer made, if it changed the goal.
+pub async fn for_review<C: ConnectionTrait>(
+    db: &C,
+    review_request_id: i64,
+) -> AppResult<Option<goal_revision::Model>> {
+    Ok(goal_revision::Entity::find()
+        .filter(goal_revision::Column::ReviewRequestId.eq(review_request_id))
+        .one(db)
+        .await?)
+}

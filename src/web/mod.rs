@@ -4,6 +4,7 @@
 //! Templates escape all user text; the Content-Security-Policy allows no
 //! script at all and styles only from the site's own stylesheet.
 
+pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod chart;
@@ -14,9 +15,12 @@ pub mod goals;
 pub mod imports;
 pub mod messages;
 pub mod metrics;
+pub mod outbox;
 pub mod render;
 pub mod review_form;
+pub mod reviews;
 pub mod session;
+pub mod tokens;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -36,6 +40,10 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(goals::router())
         .merge(review_form::router())
+        .merge(admin::router())
+        .merge(reviews::router())
+        .merge(tokens::router())
+        .merge(outbox::router())
         .merge(metrics::router())
         .merge(imports::router())
         .merge(assets::router())

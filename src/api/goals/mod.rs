@@ -158,7 +158,12 @@ async fn save_update(
     let row = find_visible(&state.db, caller, id).await?;
     require_writer(caller, row.team_id)?;
     let version = expected_version(headers, input.version)?;
-    let (updated, _) = service::update(&state.db, caller, row, version, input, None).await?;
+    let reason = input
+        .reason
+        .clone()
+        .unwrap_or_else(|| service::NO_REASON_GIVEN.to_string());
+    let (updated, _) =
+        service::update(&state.db, caller, row, version, input, Some(&reason)).await?;
     Ok(with_etag(
         StatusCode::OK,
         to_response(&state.db, updated, true).await?,

@@ -180,10 +180,14 @@ pub async fn create(
 /// still at `version`: a stale version is 409, a closed goal 409, a status
 /// change the life cycle forbids 422.
 ///
-/// With `reason` (the web form), a change of a tracked field (target,
-/// baseline, deadline, milestones, metric, cadence) of an active goal is a
-/// readjustment: it needs a reason (422 at `/reason` without one) and is
-/// recorded as a revision, as answering a review records it.
+/// With `reason`, a change of a tracked field (target, baseline, deadline,
+/// milestones, metric, cadence) of an active goal is a readjustment: it is
+/// recorded as a revision with the reason, as answering a review records
+/// it; an empty reason is 422 at `/reason`. The web form always asks for
+/// one; the API records `NO_REASON_GIVEN` when the client sent none.
+/// The reason recorded for an API change that gave none.
+pub const NO_REASON_GIVEN: &str = "changed through the API; no reason given";
+
 pub async fn update(
     db: &DatabaseConnection,
     caller: &Caller,

@@ -36,6 +36,11 @@ pub struct GoalInput {
     /// The version this update is based on (or send `If-Match`); ignored on create.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i32>,
+    /// Why an active goal changes (its target, baseline, deadline,
+    /// milestones, metric or cadence); recorded with the revision. Ignored on
+    /// create and for drafts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// S: what will change, and why. *What do you want to do? Why do you set this goal?*
@@ -170,6 +175,7 @@ impl super::GoalSpec {
                 reviewers: self.review.reviewers.clone(),
             },
             version: None,
+            reason: None,
         }
     }
 }

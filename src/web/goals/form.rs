@@ -288,6 +288,7 @@ impl GoalForm {
                     .collect(),
             },
             version: None,
+            reason: None,
         };
         (input, errors)
     }

@@ -178,3 +178,50 @@ dual_test! {
         assert_eq!(app.goal_row(gone).await.unwrap(), row);
     }
 }
+
+dual_test! {
+    async fn an_active_goals_change_through_the_api_is_recorded_as_a_revision(app: TestApp) {
+        let ann = app.user("ann@example.com", "Support", Role::Manager).await;
+        let goal = app.create_goal(&ann, &complete_goal(ann.team_id)).await;
+        let path = goal_path(id_of(&goal));
+
+        let mut body = complete_goal(ann.team_id);
+        body["version"] = json!(1);
+        body["measurable"]["target"] = json!(7.0);
+        let response = app.put(&path, &ann.token, &body).await;
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
+
+        body["version"] = json!(2);
+        body["measurable"]["target"] = json!(6.5);
+        body["reason"] = json!("the call campaign works better than planned");
+        let response = app.put(&path, &ann.token, &body).await;
+        assert_eq!(response.status(), StatusCode::OK);
+
+        // An empty reason is refused and changes nothing.
+        body["version"] = json!(3);
+        body["measurable"]["target"] = json!(5.0);
+        body["reason"] = json!("  ");
+        let response = app.put(&path, &ann.token, &body).await;
+        let refused = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(pointers(&refused), vec!["/reason"]);
+
+        // A title change alone is no readjustment.
+        body["measurable"]["target"] = json!(6.5);
+        body["title"] = json!("Fewer lost customers, by phone");
+        body.as_object_mut().unwrap().remove("reason");
+        let response = app.put(&path, &ann.token, &body).await;
+        assert_eq!(response.status(), StatusCode::OK);
+
+        let revisions: Value = app
+            .get(&format!("{path}/revisions"), &ann.token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let items = revisions["revisions"].as_array().unwrap_or_else(|| panic!("{revisions}"));
+        let reasons: Vec<&str> = items.iter().map(|r| r["reason"].as_str().unwrap()).collect();
+        assert_eq!(items.len(), 2, "{revisions}");
+        assert!(reasons.contains(&"changed through the API; no reason given"), "{reasons:?}");
+        assert!(reasons.contains(&"the call campaign works better than planned"), "{reasons:?}");
+    }
+}
