@@ -172,19 +172,19 @@ async fn answer_the_review(browser: &Browser, link: &str) {
     browser.goto(link).await;
     browser.assert_text(&format!("Review: {TITLE}")).await;
     browser
-        .fill("went_well", "Most patients we asked left a review")
+        .fill("f-went_well", "Most patients we asked left a review")
         .await;
     browser
-        .fill("blocked", "Two weeks without a receptionist")
+        .fill("f-blocked", "Two weeks without a receptionist")
         .await;
     browser.click("input[name=confidence][value='3']").await;
     browser.click("input[name=decision][value=readjust]").await;
     browser
-        .fill("reason", "Fewer reviews came in than planned")
+        .fill("f-reason", "Fewer reviews came in than planned")
         .await;
-    browser.fill("target", "4.3").await;
+    browser.fill("f-target", "4.3").await;
     browser.screenshot("6-review-form").await;
-    browser.click("form:not([style]) button[type=submit]").await;
+    browser.click("form.review-form button[type=submit]").await;
     browser
         .assert_text("Thank you: your answer is recorded")
         .await;
