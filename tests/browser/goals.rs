@@ -1,7 +1,8 @@
 //! A manager's whole round: upload the reviews as CSV, create a goal on
 //! the average rating through the SMART form (one mistake, corrected), see
 //! it on the dashboard and its page with the chart, then answer the review
-//! from the emailed link and readjust the target.
+//! from the emailed link and readjust the target. Then every main page,
+//! on a desktop and on a phone.
 
 use std::fmt::Write;
 
@@ -10,6 +11,7 @@ use smarter::domain::account::Role;
 
 use crate::app::{App, PASSWORD, User};
 use crate::browser::Browser;
+use crate::tour;
 
 const TITLE: &str = "Patients rate us higher";
 const REVIEWS: i64 = 210;
@@ -22,7 +24,7 @@ async fn a_goal_from_csv_data_to_an_answered_review_that_readjusts_the_target() 
             "ann@example.com",
             "Ann Manager",
             "Smile Dental Clinic",
-            Role::Manager,
+            Role::Admin,
         )
         .await;
     let browser = Browser::open("goal_round").await;
@@ -47,7 +49,16 @@ async fn a_goal_from_csv_data_to_an_answered_review_that_readjusts_the_target() 
         .assert_text("Reason: Fewer reviews came in than planned")
         .await;
     browser.screenshot("7-goal-readjusted").await;
+
+    let goal_id = goal_path.trim_start_matches("/goals/");
+    let pages = tour::main_pages(ann.team_id, goal_id);
+    tour::visit(&browser, &app.address, &pages, "8", false).await;
     browser.quit().await;
+
+    let phone = Browser::open_phone("goal_round_phone", 375).await;
+    log_in(&phone, &app, &ann).await;
+    tour::visit(&phone, &app.address, &pages, "1", true).await;
+    phone.quit().await;
 }
 
 async fn log_in(browser: &Browser, app: &App, user: &User) {

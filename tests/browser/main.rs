@@ -15,3 +15,4 @@ mod serve;
 mod first_run;
 mod goals;
 mod login;
+mod tour;
