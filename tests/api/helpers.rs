@@ -8,7 +8,6 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{Value, json};
 use smarter::config::Config;
 use smarter::domain::account::{NewUser, Role};
-use smarter::startup::Application;
 use smarter::store::{accounts, db, tokens};
 
 /// The environment variable naming the PostgreSQL server for tests.
@@ -72,10 +71,7 @@ impl TestApp {
         let (url, dir, postgres) = fresh_database(backend).await?;
         let mut config = Config::new(url.clone(), "127.0.0.1:0".parse().unwrap());
         configure(&mut config);
-        let app = Application::build(config).await.expect("app builds");
-        let address = format!("http://127.0.0.1:{}", app.port());
-        let db = app.state().db.clone();
-        tokio::spawn(app.run_until(std::future::pending()));
+        let (address, db) = serve::serve(config).await;
         Some(TestApp {
             address,
             client: Client::new(),
@@ -343,4 +339,6 @@ macro_rules! dual_test {
 pub(crate) use dual_test;
 
 mod more_requests;
+#[path = "../common/serve.rs"]
+mod serve;
 pub mod web;

@@ -58,6 +58,7 @@ async fn measure(args: &CyclesArgs, conn: &DatabaseConnection, url: &str) -> any
     load_events(conn, &account, args.events as usize, now).await?;
     eprintln!("creating {} active goals, all due…", args.goals);
     seed_goals(conn, &account, args.goals as usize, now).await?;
+    make_all_due(conn, now).await?;
 
     eprintln!("evaluating…");
     let started = Instant::now();
@@ -124,7 +125,7 @@ async fn measure(args: &CyclesArgs, conn: &DatabaseConnection, url: &str) -> any
 }
 
 /// The events, through the same ingestion the API and the CLI use.
-async fn load_events(
+pub(crate) async fn load_events(
     conn: &DatabaseConnection,
     account: &Account,
     total: usize,
@@ -183,7 +184,8 @@ fn plan(metric: CxMetric) -> (f64, f64) {
     }
 }
 
-async fn seed_goals(
+/// `n` active goals over the built-in metrics in turn, with every SMART section.
+pub(crate) async fn seed_goals(
     conn: &DatabaseConnection,
     account: &Account,
     n: usize,
@@ -244,6 +246,14 @@ async fn seed_goals(
         goals::insert(&txn, account.team_id, &spec, account.user_id, now).await?;
     }
     txn.commit().await?;
+    Ok(())
+}
+
+/// Every active goal's review, due a minute ago.
+pub(crate) async fn make_all_due(
+    conn: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
     goal::Entity::update_many()
         .col_expr(
             goal::Column::NextReviewAt,

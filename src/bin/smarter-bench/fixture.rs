@@ -65,14 +65,14 @@ pub struct Account {
     pub token: String,
 }
 
+/// The email and password of the bench's user, for logging in over HTTP.
+pub const EMAIL: &str = "bench@example.com";
+pub const PASSWORD: &str = "a long bench password";
+
 /// Creates a manager in a new team, with a token.
 pub async fn seed_account(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<Account> {
-    let new = NewUser::parse(
-        "bench@example.com",
-        "Bench Manager",
-        "a long bench password",
-    )
-    .map_err(|e| anyhow::anyhow!("bench user: {e:?}"))?;
+    let new = NewUser::parse(EMAIL, "Bench Manager", PASSWORD)
+        .map_err(|e| anyhow::anyhow!("bench user: {e:?}"))?;
     let (user, team) = accounts::create_user(db, new, "Bench team", Role::Manager, now).await?;
     let (_, token) = tokens::create_token(db, user.id, "bench", now).await?;
     Ok(Account {

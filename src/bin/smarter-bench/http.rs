@@ -29,6 +29,49 @@ pub async fn request_once(
     body: &[u8],
     limit: Duration,
 ) -> anyhow::Result<(u16, Option<String>, Vec<u8>)> {
+    let answer = request(port, method, path, headers, body, limit).await?;
+    let content_type = answer.header("content-type").map(str::to_string);
+    Ok((answer.status, content_type, answer.body))
+}
+
+/// An answer with all its headers.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    /// Names in lower case, in the order received (`set-cookie` may repeat).
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    /// The first header of that name (given in lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The value of the cookie `name` the answer sets, if it sets one.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n == "set-cookie")
+            .filter_map(|(_, v)| v.split(';').next()?.trim().split_once('='))
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+    }
+}
+
+/// Like [`request_once`], keeping every header of the answer.
+pub async fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[&str],
+    body: &[u8],
+    limit: Duration,
+) -> anyhow::Result<Answer> {
     let exchange = async {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).await?;
         let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n");
@@ -53,7 +96,7 @@ pub async fn request_once(
     parse_response(&raw)
 }
 
-fn parse_response(raw: &[u8]) -> anyhow::Result<(u16, Option<String>, Vec<u8>)> {
+fn parse_response(raw: &[u8]) -> anyhow::Result<Answer> {
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -66,22 +109,26 @@ fn parse_response(raw: &[u8]) -> anyhow::Result<(u16, Option<String>, Vec<u8>)> 
         .and_then(|line| line.split_whitespace().nth(1))
         .and_then(|code| code.parse().ok())
         .context("the answer has no status line")?;
-    let mut content_type = None;
+    let mut headers = Vec::new();
     for line in lines {
         let Some((name, value)) = line.split_once(':') else {
             continue;
         };
-        let value = value.trim();
-        match name.to_ascii_lowercase().as_str() {
-            "content-type" => content_type = Some(value.to_string()),
+        let (name, value) = (name.to_ascii_lowercase(), value.trim());
+        match name.as_str() {
             "content-length" if value.parse() != Ok(body.len()) => {
                 bail!("the body is not the {value} bytes announced")
             }
             "transfer-encoding" => bail!("a {value} body is not supported here"),
             _ => {}
         }
+        headers.push((name, value.to_string()));
     }
-    Ok((status, content_type, body))
+    Ok(Answer {
+        status,
+        headers,
+        body,
+    })
 }
 
 #[cfg(test)]
@@ -92,10 +139,23 @@ mod tests {
     fn a_response_splits_into_status_type_and_body() {
         let raw =
             b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}";
-        let (status, content_type, body) = parse_response(raw).unwrap();
-        assert_eq!(status, 200);
-        assert_eq!(content_type.as_deref(), Some("application/json"));
-        assert_eq!(body, b"{}");
+        let answer = parse_response(raw).unwrap();
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.header("content-type"), Some("application/json"));
+        assert_eq!(answer.body, b"{}");
+    }
+
+    #[test]
+    fn each_cookie_an_answer_sets_is_found_by_name() {
+        let raw = b"HTTP/1.1 303 See Other\r\nlocation: /goals\r\n\
+            Set-Cookie: smarter_csrf=; Max-Age=0; Path=/\r\n\
+            Set-Cookie: smarter_session=abc=def; HttpOnly; SameSite=Lax; Path=/\r\n\
+            content-length: 0\r\n\r\n";
+        let answer = parse_response(raw).unwrap();
+        assert_eq!(answer.header("location"), Some("/goals"));
+        assert_eq!(answer.cookie("smarter_session"), Some("abc=def"));
+        assert_eq!(answer.cookie("smarter_csrf"), Some(""));
+        assert_eq!(answer.cookie("other"), None);
     }
 
     #[test]

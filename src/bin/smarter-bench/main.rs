@@ -9,6 +9,7 @@ mod cx;
 mod cycles;
 mod fixture;
 mod http;
+mod web;
 mod wrk;
 
 use std::process::ExitCode;
@@ -36,6 +37,10 @@ enum Command {
     /// emails to a local SMTP server, against the database and the mail
     /// client alone.
     Cycles(cycles::CyclesArgs),
+    /// Latency of a signed-in page (the goals dashboard) over 500 goals and
+    /// a million events, alone and during a flood of logins, against the
+    /// service's `/healthz` (needs `wrk`).
+    Web(web::WebArgs),
 }
 
 #[tokio::main]
@@ -45,6 +50,7 @@ async fn main() -> ExitCode {
         Command::Api(args) => api::run(&args).await,
         Command::Cx(args) => cx::run(&args).await,
         Command::Cycles(args) => cycles::run(&args).await,
+        Command::Web(args) => web::run(&args).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -21,6 +21,7 @@ pub struct Report {
     pub requests: u64,
     pub requests_per_sec: f64,
     pub latency_avg: Duration,
+    pub latency_p50: Duration,
     pub latency_p99: Duration,
     /// Answers with a status of 400 or more (wrk's "Non-2xx or 3xx responses").
     pub error_responses: u64,
@@ -72,6 +73,10 @@ pub async fn run(load: Load, url: &str, headers: &[String]) -> anyhow::Result<Re
         .arg("--duration")
         .arg(format!("{}s", load.duration_secs))
         .arg("--latency")
+        // Slow answers are measured, not dropped: wrk's own 2 s timeout
+        // would leave them out of the latency figures.
+        .arg("--timeout")
+        .arg("60s")
         .kill_on_drop(true);
     for header in headers {
         command.arg("--header").arg(header);
@@ -95,6 +100,7 @@ pub fn parse(output: &str) -> anyhow::Result<Report> {
     let mut requests = None;
     let mut requests_per_sec = None;
     let mut latency_avg = None;
+    let mut latency_p50 = None;
     let mut latency_p99 = None;
     let mut error_responses = 0;
     let mut socket_errors = None;
@@ -105,6 +111,7 @@ pub fn parse(output: &str) -> anyhow::Result<Report> {
             (Some("Latency"), Some(avg)) if avg.starts_with(|c: char| c.is_ascii_digit()) => {
                 latency_avg = Some(parse_time(avg)?)
             }
+            (Some("50%"), Some(p50)) => latency_p50 = Some(parse_time(p50)?),
             (Some("99%"), Some(p99)) => latency_p99 = Some(parse_time(p99)?),
             (Some("Requests/sec:"), Some(rate)) => requests_per_sec = Some(rate.parse()?),
             (Some(count), Some("requests")) => requests = Some(count.parse()?),
@@ -121,6 +128,7 @@ pub fn parse(output: &str) -> anyhow::Result<Report> {
         requests: requests.context("no \"N requests in\" line")?,
         requests_per_sec: requests_per_sec.context("no Requests/sec line")?,
         latency_avg: latency_avg.context("no Latency line")?,
+        latency_p50: latency_p50.context("no 50% line (was --latency given?)")?,
         latency_p99: latency_p99.context("no 99% line (was --latency given?)")?,
         error_responses,
         socket_errors,
@@ -172,6 +180,7 @@ Transfer/sec:     51.23MB
         assert_eq!(report.requests, 394_154);
         assert_eq!(report.requests_per_sec, 39_412.37);
         assert_eq!(report.latency_avg, Duration::from_nanos(812_340));
+        assert_eq!(report.latency_p50, Duration::from_micros(780));
         assert_eq!(report.latency_p99, Duration::from_micros(1_620));
         assert_eq!(report.error_responses, 0);
         assert_eq!(report.failure(), None);
