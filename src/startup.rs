@@ -26,6 +26,8 @@ pub struct AppState {
     pub config: std::sync::Arc<Config>,
     /// Bounds the password hashes computed at once (see `Config::login_concurrency`).
     pub login_permits: std::sync::Arc<tokio::sync::Semaphore>,
+    /// The goal dashboards' rows, per team, while unchanged.
+    pub dashboards: std::sync::Arc<crate::web::goals::cache::DashboardCache>,
 }
 
 /// A built service, bound to its port and ready to run.
@@ -56,6 +58,7 @@ impl Application {
             login_permits: std::sync::Arc::new(tokio::sync::Semaphore::new(
                 config.login_concurrency.max(1),
             )),
+            dashboards: Default::default(),
             config: std::sync::Arc::new(config),
         };
         let router = router(state.clone());

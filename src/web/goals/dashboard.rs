@@ -7,15 +7,19 @@
 //! evaluations (the newest gives status, value and progress; the rest the
 //! trend line), the open review requests, the metrics and the members. Only
 //! active goals not evaluated yet are measured live, once per distinct
-//! (metric, window), however many goals share it.
+//! (metric, window), however many goals share it. The rows are then kept
+//! per team (see `cache`) until something they rest on changes.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
 
 use askama::Template;
 use axum::extract::{Query, State};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
+use super::cache::{self, Snapshot};
 use crate::domain::evaluation::{EvaluationInput, EvaluationStatus, evaluate};
 use crate::domain::goal::{Direction, GoalSpec, GoalStatus};
 use crate::domain::metric::MetricDef;
@@ -80,7 +84,9 @@ fn badge_of_goal(status: GoalStatus) -> Badge {
 pub struct Row {
     pub id: i32,
     pub title: String,
+    pub owner_id: i32,
     pub owner: String,
+    pub metric_key: String,
     pub metric: String,
     pub badge: Badge,
     /// The open review waiting for an answer.
@@ -103,7 +109,7 @@ impl Row {
 #[template(path = "goals/dashboard.html")]
 struct DashboardPage {
     chrome: Chrome,
-    rows: Vec<Row>,
+    rows: Vec<Arc<Row>>,
     total: usize,
     filter_status: String,
     filter_metric: String,
@@ -151,21 +157,15 @@ pub async fn show(
     }
     let metric = q.metric.clone().filter(|s| !s.is_empty());
     let chrome = Chrome::load(&state.db, &user, team_id, "goals").await?;
-    let filter = GoalFilter {
-        team_ids: vec![team_id],
-        metric_key: metric.clone(),
-        owner_id: owner,
-        limit: MAX_GOALS,
-        ..Default::default()
-    };
-    let now = Utc::now();
-    let models = goals::list(&state.db, &filter).await?;
-    let defs = metrics::metrics_for_team(&state.db, team_id).await?;
-    let members = accounts::members_named(&state.db, team_id).await?;
-    let mut rows = rows(&state, team_id, models, (&defs, &members), now).await?;
-    if let Some(s) = &status {
-        rows.retain(|r| &r.badge.key == s);
-    }
+    let snapshot = snapshot(&state, team_id).await?;
+    let rows: Vec<Arc<Row>> = snapshot
+        .rows
+        .iter()
+        .filter(|r| metric.as_ref().is_none_or(|m| &r.metric_key == m))
+        .filter(|r| owner.is_none_or(|o| r.owner_id == o))
+        .filter(|r| status.as_ref().is_none_or(|s| &r.badge.key == s))
+        .cloned()
+        .collect();
     let page_data = DashboardPage {
         chrome,
         total: rows.len(),
@@ -173,11 +173,39 @@ pub async fn show(
         filter_status: status.unwrap_or_default(),
         filter_metric: metric.unwrap_or_default(),
         filter_owner: owner.map(|o| o.to_string()).unwrap_or_default(),
-        metrics: defs.into_iter().map(|d| (d.key, d.name)).collect(),
-        owners: members,
+        metrics: snapshot.metrics.clone(),
+        owners: snapshot.owners.clone(),
         statuses,
     };
     Ok(page(&page_data))
+}
+
+/// The team's rows, from this process's cache while the database says
+/// nothing they rest on has changed (see `cache`).
+async fn snapshot(state: &AppState, team_id: i32) -> AppResult<Arc<Snapshot>> {
+    let fingerprint = cache::fingerprint(&state.db, team_id).await?;
+    if let Some(found) = state.dashboards.get(team_id, &fingerprint) {
+        return Ok(found);
+    }
+    let filter = GoalFilter {
+        team_ids: vec![team_id],
+        limit: MAX_GOALS,
+        ..Default::default()
+    };
+    let now = Utc::now();
+    let models = goals::list(&state.db, &filter).await?;
+    let defs = metrics::metrics_for_team(&state.db, team_id).await?;
+    let members = accounts::members_named(&state.db, team_id).await?;
+    let rows = rows(state, team_id, models, (&defs, &members), now).await?;
+    let snapshot = Arc::new(Snapshot {
+        fingerprint,
+        taken: Instant::now(),
+        rows: rows.into_iter().map(Arc::new).collect(),
+        metrics: defs.into_iter().map(|d| (d.key, d.name)).collect(),
+        owners: members,
+    });
+    state.dashboards.put(team_id, snapshot.clone());
+    Ok(snapshot)
 }
 
 fn status_choices() -> Vec<Badge> {
@@ -261,6 +289,7 @@ async fn rows(
             id: model.id,
             trend: sparkline(&values, &format!("trend of {}", model.title)),
             title: model.title,
+            owner_id: model.owner_id,
             owner: owners
                 .get(&model.owner_id)
                 .map(|n| n.to_string())
@@ -268,7 +297,8 @@ async fn rows(
             metric: names
                 .get(key.as_str())
                 .map(|n| n.to_string())
-                .unwrap_or(key),
+                .unwrap_or_else(|| key.clone()),
+            metric_key: key,
             badge,
             review_id: open.get(&model.id).copied(),
             current: current.map(format_number),

@@ -1,7 +1,8 @@
 //! The goal pages: the team's dashboard, the SMART form (new and edit),
 //! and a goal's page with its chart, timeline and revisions.
 
-mod dashboard;
+pub mod cache;
+pub(crate) mod dashboard;
 mod detail;
 mod edit;
 mod form;

@@ -341,3 +341,35 @@ dual_test! {
         assert!(csv.body.contains(",target,8"));
     }
 }
+
+dual_test! {
+    async fn the_dashboard_shows_every_change_at_once_whoever_made_it(app: TestApp) {
+        let (ann, web) = manager(&app).await;
+        let first = api_goal(&app, &ann, "Fewer lost customers").await;
+        web.get(&format!("/goals?team={}", ann.team_id)).await.assert_contains("Fewer lost customers");
+
+        // Changes made outside this page (another process, the API) show on the next view.
+        let mut body = complete_goal(ann.team_id);
+        body["title"] = json!("Fewer lost patients");
+        body["version"] = json!(1);
+        let response = app.put(&format!("/api/v1/goals/{first}"), &ann.token, &body).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let page = web.get(&format!("/goals?team={}", ann.team_id)).await;
+        page.assert_contains("Fewer lost patients");
+        assert!(!page.body.contains("Fewer lost customers"));
+
+        api_goal(&app, &ann, "More five-star reviews").await;
+        let page = web.get(&format!("/goals?team={}", ann.team_id)).await;
+        page.assert_contains("More five-star reviews").assert_contains("Fewer lost patients");
+
+        let leo = app.user("leo@example.com", "Other team", Role::Manager).await;
+        app.join(&leo, "Clinic", Role::Manager).await;
+        let page = web.get(&format!("/goals?team={}", ann.team_id)).await;
+        page.assert_contains(&format!("<option value=\"{}\"", leo.id));
+
+        let response = app.delete(&format!("/api/v1/goals/{first}"), &ann.token).await;
+        assert!(response.status().is_success(), "{}", response.status());
+        let page = web.get(&format!("/goals?team={}", ann.team_id)).await;
+        assert!(!page.body.contains("Fewer lost patients"), "an archived goal leaves the dashboard");
+    }
+}
