@@ -35,9 +35,21 @@ pub struct Snapshot {
 #[derive(Default)]
 pub struct DashboardCache {
     teams: Mutex<HashMap<i32, Arc<Snapshot>>>,
+    /// One computation per team at a time: the others wait for its result
+    /// instead of all computing the same rows at once.
+    computing: Mutex<HashMap<i32, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl DashboardCache {
+    /// The lock to hold while computing a team's rows.
+    pub fn computing(&self, team_id: i32) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.computing.lock().unwrap_or_else(|e| e.into_inner());
+        if locks.len() > MAX_TEAMS {
+            locks.retain(|_, lock| Arc::strong_count(lock) > 1);
+        }
+        locks.entry(team_id).or_default().clone()
+    }
+
     /// The team's snapshot, if it was taken with this fingerprint and is young enough.
     pub fn get(&self, team_id: i32, fingerprint: &str) -> Option<Arc<Snapshot>> {
         let teams = self.teams.lock().unwrap_or_else(|e| e.into_inner());

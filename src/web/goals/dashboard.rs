@@ -187,6 +187,11 @@ async fn snapshot(state: &AppState, team_id: i32) -> AppResult<Arc<Snapshot>> {
     if let Some(found) = state.dashboards.get(team_id, &fingerprint) {
         return Ok(found);
     }
+    let lock = state.dashboards.computing(team_id);
+    let _computing = lock.lock().await;
+    if let Some(found) = state.dashboards.get(team_id, &fingerprint) {
+        return Ok(found);
+    }
     let filter = GoalFilter {
         team_ids: vec![team_id],
         limit: MAX_GOALS,
