@@ -219,8 +219,16 @@ impl Browser {
     }
 
     /// Panics unless the page's visible text contains `text`.
+    /// A page still loading after a click gets up to ten seconds.
     pub async fn assert_text(&self, text: &str) {
-        let body = self.body_text().await;
+        let mut body = self.body_text().await;
+        for _ in 0..50 {
+            if body.contains(text) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            body = self.body_text().await;
+        }
         let path = self.path().await;
         assert!(body.contains(text), "expected {text:?} on {path}:\n{body}");
     }
