@@ -6,6 +6,7 @@ pub(crate) mod dashboard;
 mod detail;
 mod edit;
 mod form;
+mod goal_chart;
 mod smart_view;
 
 use axum::Router;
