@@ -8,4 +8,5 @@ mod imports;
 mod metrics;
 mod outbox;
 mod reviews;
+mod sessions;
 mod tokens;
