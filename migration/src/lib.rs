@@ -11,6 +11,7 @@ mod m20261123_000006_create_review_cycles;
 mod m20261123_000007_create_reviews_and_outbox;
 mod m20261123_000008_create_review_answers;
 mod m20261202_000009_create_web_sessions;
+mod m20261202_000010_add_goal_version_index;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_create_reviews_and_outbox::Migration),
             Box::new(m20261123_000008_create_review_answers::Migration),
             Box::new(m20261202_000009_create_web_sessions::Migration),
+            Box::new(m20261202_000010_add_goal_version_index::Migration),
         ]
     }
 }

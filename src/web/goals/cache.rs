@@ -12,11 +12,17 @@ use std::time::{Duration, Instant};
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
-use super::dashboard::Row;
+use super::dashboard::Card;
 use crate::error::AppResult;
 
-/// The longest a team's rows are reused, however unchanged they look.
+/// The age after which a team's rows are computed again, however unchanged
+/// they look. Until then they are served as they are.
 pub const MAX_AGE: Duration = Duration::from_secs(30);
+/// Past `MAX_AGE` and up to this age, unchanged rows are still served while
+/// one request computes them again in the background, so that no visitor
+/// waits for a recomputation that only the clock asked for. Older rows
+/// (say, the background computation failed) are computed before answering.
+pub const STALE_LIMIT: Duration = Duration::from_secs(60);
 /// Teams kept at most; the oldest entry goes first beyond this.
 const MAX_TEAMS: usize = 256;
 
@@ -24,11 +30,20 @@ const MAX_TEAMS: usize = 256;
 pub struct Snapshot {
     pub fingerprint: String,
     pub taken: Instant,
-    pub rows: Vec<Arc<Row>>,
+    pub rows: Vec<Arc<Card>>,
     /// The metrics to filter by: key and name.
     pub metrics: Vec<(String, String)>,
     /// The members to filter by: id and name.
     pub owners: Vec<(i32, String)>,
+}
+
+/// How a matching snapshot may be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Freshness {
+    /// Younger than `MAX_AGE`: serve it.
+    Fresh,
+    /// Between `MAX_AGE` and `STALE_LIMIT`: serve it, and compute it again.
+    Aged,
 }
 
 /// The teams' snapshots of this process.
@@ -50,13 +65,22 @@ impl DashboardCache {
         locks.entry(team_id).or_default().clone()
     }
 
-    /// The team's snapshot, if it was taken with this fingerprint and is young enough.
-    pub fn get(&self, team_id: i32, fingerprint: &str) -> Option<Arc<Snapshot>> {
+    /// The team's snapshot, if it was taken with this fingerprint and is
+    /// younger than `STALE_LIMIT`, with how fresh it is.
+    pub fn get(&self, team_id: i32, fingerprint: &str) -> Option<(Arc<Snapshot>, Freshness)> {
         let teams = self.teams.lock().unwrap_or_else(|e| e.into_inner());
-        teams
+        let found = teams
             .get(&team_id)
-            .filter(|s| s.fingerprint == fingerprint && s.taken.elapsed() < MAX_AGE)
-            .cloned()
+            .filter(|s| s.fingerprint == fingerprint)?;
+        let age = found.taken.elapsed();
+        let freshness = if age < MAX_AGE {
+            Freshness::Fresh
+        } else if age < STALE_LIMIT {
+            Freshness::Aged
+        } else {
+            return None;
+        };
+        Some((found.clone(), freshness))
     }
 
     pub fn put(&self, team_id: i32, snapshot: Arc<Snapshot>) {
@@ -105,4 +129,53 @@ pub async fn fingerprint<C: ConnectionTrait>(db: &C, team_id: i32) -> AppResult<
         .map(|r| r.try_get::<String>("", "fingerprint"))
         .transpose()?
         .unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snapshot(fingerprint: &str, age: Duration) -> Arc<Snapshot> {
+        Arc::new(Snapshot {
+            fingerprint: fingerprint.to_string(),
+            taken: Instant::now() - age,
+            rows: Vec::new(),
+            metrics: Vec::new(),
+            owners: Vec::new(),
+        })
+    }
+
+    fn freshness(cache: &DashboardCache, fingerprint: &str) -> Option<Freshness> {
+        cache.get(1, fingerprint).map(|(_, f)| f)
+    }
+
+    #[test]
+    fn rows_are_fresh_then_aged_then_gone() {
+        let cache = DashboardCache::default();
+        assert_eq!(freshness(&cache, "a"), None);
+        cache.put(1, snapshot("a", Duration::ZERO));
+        assert_eq!(freshness(&cache, "a"), Some(Freshness::Fresh));
+        cache.put(1, snapshot("a", MAX_AGE + Duration::from_secs(1)));
+        assert_eq!(freshness(&cache, "a"), Some(Freshness::Aged));
+        cache.put(1, snapshot("a", STALE_LIMIT + Duration::from_secs(1)));
+        assert_eq!(freshness(&cache, "a"), None);
+    }
+
+    #[test]
+    fn another_fingerprint_is_never_served() {
+        let cache = DashboardCache::default();
+        cache.put(1, snapshot("a", Duration::ZERO));
+        assert_eq!(freshness(&cache, "b"), None);
+        assert!(cache.get(2, "a").is_none());
+    }
+
+    #[test]
+    fn one_computation_per_team_at_a_time() {
+        let cache = DashboardCache::default();
+        let held = cache.computing(1).try_lock_owned().expect("free");
+        assert!(cache.computing(1).try_lock_owned().is_err());
+        assert!(cache.computing(2).try_lock_owned().is_ok());
+        drop(held);
+        assert!(cache.computing(1).try_lock_owned().is_ok());
+    }
 }

@@ -19,7 +19,7 @@ use axum::extract::{Query, State};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::cache::{self, Snapshot};
+use super::cache::{self, Freshness, Snapshot};
 use crate::domain::evaluation::{EvaluationInput, EvaluationStatus, evaluate};
 use crate::domain::goal::{Direction, GoalSpec, GoalStatus};
 use crate::domain::metric::MetricDef;
@@ -105,11 +105,34 @@ impl Row {
     }
 }
 
+/// A dashboard line with its HTML, rendered once per computation of the
+/// team's rows rather than on every request.
+pub struct Card {
+    pub row: Row,
+    pub html: String,
+}
+
+#[derive(Template)]
+#[template(path = "goals/dashboard_card.html")]
+struct CardHtml<'a> {
+    row: &'a Row,
+    team_id: i32,
+}
+
+impl Card {
+    fn render(row: Row, team_id: i32) -> AppResult<Card> {
+        let html = CardHtml { row: &row, team_id }
+            .render()
+            .map_err(|e| anyhow::anyhow!("dashboard card: {e}"))?;
+        Ok(Card { row, html })
+    }
+}
+
 #[derive(Template)]
 #[template(path = "goals/dashboard.html")]
 struct DashboardPage {
     chrome: Chrome,
-    rows: Vec<Arc<Row>>,
+    rows: Vec<Arc<Card>>,
     total: usize,
     filter_status: String,
     filter_metric: String,
@@ -158,12 +181,12 @@ pub async fn show(
     let metric = q.metric.clone().filter(|s| !s.is_empty());
     let chrome = Chrome::load(&state.db, &user, team_id, "goals").await?;
     let snapshot = snapshot(&state, team_id).await?;
-    let rows: Vec<Arc<Row>> = snapshot
+    let rows: Vec<Arc<Card>> = snapshot
         .rows
         .iter()
-        .filter(|r| metric.as_ref().is_none_or(|m| &r.metric_key == m))
-        .filter(|r| owner.is_none_or(|o| r.owner_id == o))
-        .filter(|r| status.as_ref().is_none_or(|s| &r.badge.key == s))
+        .filter(|c| metric.as_ref().is_none_or(|m| &c.row.metric_key == m))
+        .filter(|c| owner.is_none_or(|o| c.row.owner_id == o))
+        .filter(|c| status.as_ref().is_none_or(|s| &c.row.badge.key == s))
         .cloned()
         .collect();
     let page_data = DashboardPage {
@@ -184,14 +207,34 @@ pub async fn show(
 /// nothing they rest on has changed (see `cache`).
 async fn snapshot(state: &AppState, team_id: i32) -> AppResult<Arc<Snapshot>> {
     let fingerprint = cache::fingerprint(&state.db, team_id).await?;
-    if let Some(found) = state.dashboards.get(team_id, &fingerprint) {
-        return Ok(found);
+    match state.dashboards.get(team_id, &fingerprint) {
+        Some((found, Freshness::Fresh)) => return Ok(found),
+        Some((found, Freshness::Aged)) => {
+            // Computed again in the background by one request; the others
+            // (and this one) are served the unchanged rows meanwhile.
+            if let Ok(computing) = state.dashboards.computing(team_id).try_lock_owned() {
+                let state = state.clone();
+                tokio::spawn(async move {
+                    let _computing = computing;
+                    if let Err(err) = compute(&state, team_id, fingerprint).await {
+                        tracing::warn!(team_id, error = %err, "dashboard rows not refreshed");
+                    }
+                });
+            }
+            return Ok(found);
+        }
+        None => {}
     }
     let lock = state.dashboards.computing(team_id);
     let _computing = lock.lock().await;
-    if let Some(found) = state.dashboards.get(team_id, &fingerprint) {
+    if let Some((found, _)) = state.dashboards.get(team_id, &fingerprint) {
         return Ok(found);
     }
+    compute(state, team_id, fingerprint).await
+}
+
+/// Computes the team's rows and keeps them in the cache.
+async fn compute(state: &AppState, team_id: i32, fingerprint: String) -> AppResult<Arc<Snapshot>> {
     let filter = GoalFilter {
         team_ids: vec![team_id],
         limit: MAX_GOALS,
@@ -205,7 +248,10 @@ async fn snapshot(state: &AppState, team_id: i32) -> AppResult<Arc<Snapshot>> {
     let snapshot = Arc::new(Snapshot {
         fingerprint,
         taken: Instant::now(),
-        rows: rows.into_iter().map(Arc::new).collect(),
+        rows: rows
+            .into_iter()
+            .map(|row| Card::render(row, team_id).map(Arc::new))
+            .collect::<AppResult<_>>()?,
         metrics: defs.into_iter().map(|d| (d.key, d.name)).collect(),
         owners: members,
     });
